@@ -1,0 +1,66 @@
+# Förderlotse — the two commands are `make run` and `make test`; `make help` lists the rest.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# pyenv resolves `python` through .python-version (3.10); uv is handed that interpreter.
+PY_SYS = $(shell python -c 'import sys; print(sys.executable)')
+UV_VERSION := 0.13.9
+UV_DIR := .tools/uv
+UV := $(UV_DIR)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(UV):
+	@echo ">> bootstrapping uv $(UV_VERSION) into $(UV_DIR)"
+	python -m venv $(UV_DIR)
+	$(UV_DIR)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@echo ">> installing dependencies from uv.lock into $(VENV) (first time: several minutes)"
+	$(UV) sync --locked -p "$(PY_SYS)"
+	@touch $@
+
+setup: $(VENV)/.synced ## Create the virtual environment from uv.lock
+
+run: setup ## Train if needed, then start Rasa, action server and web server
+	$(PY) -m bot run
+
+train: setup ## Train a model when the training data changed
+	$(PY) -m bot train
+
+validate: setup ## Check the knowledge base
+	$(PY) -m knowledge validate
+
+data-validate: setup ## rasa data validate
+	$(PY) -m rasa data validate --domain domain.yml --data data --config config.yml
+
+lint: setup ## ruff
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: setup ## mypy on our packages
+	$(PY) -m mypy
+
+unit: setup ## Fast tests only
+	$(PY) -m pytest -m "not integration"
+
+integration: setup ## Tests against real Rasa and action servers
+	$(PY) -m pytest -m integration
+
+pytest: setup
+	$(PY) -m pytest
+
+test: lint typecheck validate data-validate pytest ## Everything CI runs
+
+clean: ## Remove the environment, models and runtime data
+	rm -rf $(VENV) .tools models var .pytest_cache .mypy_cache .ruff_cache

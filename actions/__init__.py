@@ -1,0 +1,1 @@
+"""rasa-sdk actions (thin shells) and the pure answer logic beside them."""

@@ -1,0 +1,22 @@
+"""The action server's shared, immutable state: the knowledge index, loaded once."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from pathlib import Path
+
+from knowledge.index import KnowledgeIndex
+from knowledge.loader import DEFAULT_ROOT, load_or_raise
+
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def default_index() -> KnowledgeIndex:
+    """Load the knowledge base named by ``FOERDERLOTSE_KNOWLEDGE`` (default: the bundled one)."""
+    root = Path(os.environ.get("FOERDERLOTSE_KNOWLEDGE", DEFAULT_ROOT))
+    index = KnowledgeIndex(load_or_raise(root))
+    logger.info("knowledge base loaded: %s", index.kb.counts())
+    return index

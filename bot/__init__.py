@@ -1,0 +1,1 @@
+"""Förderlotse runtime: launcher, web server, channels."""

@@ -1,0 +1,89 @@
+"""Launcher: ``python -m bot run`` (train if needed, start everything) or ``python -m bot train``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+
+from bot.model import ensure_model
+from bot.services import ServiceError, Stack, build_services, write_endpoints
+from bot.settings import Settings
+from knowledge.loader import KnowledgeError, load_or_raise
+
+logger = logging.getLogger("bot")
+
+
+def _install_signal_handlers(stop: threading.Event) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run(settings: Settings) -> int:
+    settings = settings.with_token()
+    try:
+        kb = load_or_raise(settings.knowledge_dir)
+    except KnowledgeError as exc:
+        logger.error("%s", exc)
+        return 1
+    logger.info("knowledge base ok: %s", kb.counts())
+    model = ensure_model(settings.root, settings.models_dir)
+    write_endpoints(settings)
+    stop = threading.Event()
+    _install_signal_handlers(stop)
+    if settings.telegram_token:
+        logger.warning(
+            "TELEGRAM_TOKEN is set, but the Telegram channel is not part of this build yet"
+        )
+    stack = Stack(settings, build_services(settings, model))
+    started = time.monotonic()
+    try:
+        with stack:
+            print(
+                "\nFörderlotse is ready "
+                f"(started in {time.monotonic() - started:.1f} s):\n"
+                f"  web page / widget   {settings.web_url}/\n"
+                f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook\n"
+                f"  Rasa socket.io      {settings.rasa_url}/socket.io\n"
+                f"  action server       {settings.actions_url}/health\n"
+                f"  tracker store       {settings.tracker_db}\n"
+                "Press Ctrl-C to stop.\n",
+                flush=True,
+            )
+            while not stop.wait(1.0):
+                dead = stack.dead()
+                if dead:
+                    logger.error("%s stopped unexpectedly; shutting down", dead[0].name)
+                    return 1
+    except ServiceError as exc:
+        logger.error("start-up failed: %s", exc)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="train if needed, then start Rasa, actions and the web server")
+    sub.add_parser("train", help="train a model if the training data changed")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    )
+    if args.command == "train":
+        print(ensure_model(settings.root, settings.models_dir))
+        return 0
+    return run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

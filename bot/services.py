@@ -1,0 +1,206 @@
+"""Start, watch and stop the assistant's processes: Rasa server, action server, web server.
+
+The launcher and the integration tests use the same ``Stack``, so the tests exercise exactly
+what ``make run`` starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import yaml
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(RuntimeError):
+    """A service did not start or died."""
+
+
+@dataclass
+class Service:
+    name: str
+    cmd: list[str]
+    ready_url: str
+    env: dict[str, str] = field(default_factory=dict)
+    log_file: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, cwd: Path) -> None:
+        env = {**os.environ, **self.env}
+        out = None
+        if self.log_file is not None:
+            self.log_file.parent.mkdir(parents=True, exist_ok=True)
+            out = self.log_file.open("ab")
+        self.process = subprocess.Popen(
+            self.cmd,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
+        logger.info("started %s (pid %s)", self.name, self.process.pid)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
+                return 200 <= resp.status < 300
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return False
+
+    def stop(self, grace: float = 10.0) -> None:
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            logger.warning("%s did not stop in %.0f s, killing it", self.name, grace)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        logger.info("stopped %s", self.name)
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Endpoints for the embedded default: local action server, SQLite tracker store."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = {
+        "action_endpoint": {"url": f"{settings.actions_url}/webhook"},
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(settings.tracker_db)},
+    }
+    settings.endpoints_file.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return settings.endpoints_file
+
+
+def build_services(
+    settings: Settings, model: Path, *, log_dir: Path | None = None
+) -> list[Service]:
+    py = sys.executable
+    common = {
+        "FOERDERLOTSE_KNOWLEDGE": str(settings.knowledge_dir),
+        "LOG_LEVEL": settings.log_level,
+        "PYTHONUNBUFFERED": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    rasa = Service(
+        name="rasa",
+        cmd=[
+            py,
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(settings.endpoints_file),
+            "--credentials",
+            str(settings.root / "credentials.yml"),
+            "--interface",
+            settings.host,
+            "--port",
+            str(settings.rasa_port),
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_token,
+            "--cors",
+            f"{settings.web_url}",
+            "--log-file",
+            str(settings.var_dir / "rasa.log"),
+        ],
+        ready_url=f"{settings.rasa_url}/",
+        env=common,
+    )
+    actions = Service(
+        name="actions",
+        cmd=[py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
+        ready_url=f"{settings.actions_url}/health",
+        env=common,
+    )
+    web = Service(
+        name="web",
+        cmd=[py, "-m", "bot.web"],
+        ready_url=f"{settings.web_url}/healthz",
+        env={
+            **common,
+            "FOERDERLOTSE_HOST": settings.host,
+            "WEB_PORT": str(settings.web_port),
+            "RASA_PORT": str(settings.rasa_port),
+        },
+    )
+    services = [actions, web, rasa]
+    if log_dir is not None:
+        for s in services:
+            s.log_file = log_dir / f"{s.name}.out"
+    return services
+
+
+class Stack:
+    """Context manager: start every service, wait until all answer, stop all on exit."""
+
+    def __init__(
+        self, settings: Settings, services: list[Service], *, timeout: float = 180
+    ) -> None:
+        self.settings = settings
+        self.services = services
+        self.timeout = timeout
+
+    def start(self) -> None:
+        for s in self.services:
+            s.start(self.settings.root)
+        deadline = time.monotonic() + self.timeout
+        pending = list(self.services)
+        while pending:
+            for s in list(pending):
+                if not s.alive():
+                    raise ServiceError(f"{s.name} exited during start-up (see its log)")
+                if s.is_ready():
+                    logger.info("%s is ready", s.name)
+                    pending.remove(s)
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise ServiceError(f"not ready after {self.timeout:.0f} s: {names}")
+            if pending:
+                time.sleep(0.25)
+
+    def stop(self) -> None:
+        for s in reversed(self.services):
+            s.stop()
+
+    def dead(self) -> list[Service]:
+        return [s for s in self.services if not s.alive()]
+
+    def __enter__(self) -> Stack:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

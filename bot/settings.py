@@ -1,0 +1,82 @@
+"""All configuration, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not 0 < value < 65536:
+        raise ValueError(f"{name} must be a port between 1 and 65535, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    web_port: int = 8000
+    root: Path = PROJECT_ROOT
+    var_dir: Path = PROJECT_ROOT / "var"
+    models_dir: Path = PROJECT_ROOT / "models"
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    rasa_token: str = field(default="", repr=False)
+    telegram_token: str = field(default="", repr=False)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        root = Path(env.get("FOERDERLOTSE_ROOT", PROJECT_ROOT))
+        var_dir = Path(env.get("FOERDERLOTSE_VAR", root / "var"))
+        return cls(
+            host=env.get("FOERDERLOTSE_HOST", "127.0.0.1"),
+            rasa_port=_int(env, "RASA_PORT", 5005),
+            actions_port=_int(env, "ACTIONS_PORT", 5055),
+            web_port=_int(env, "WEB_PORT", 8000),
+            root=root,
+            var_dir=var_dir,
+            models_dir=Path(env.get("FOERDERLOTSE_MODELS", root / "models")),
+            knowledge_dir=Path(env.get("FOERDERLOTSE_KNOWLEDGE", root / "knowledge")),
+            rasa_token=env.get("RASA_AUTH_TOKEN", ""),
+            telegram_token=env.get("TELEGRAM_TOKEN", ""),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )
+
+    def with_token(self) -> Settings:
+        """Never run Rasa's HTTP API open: make up a token when none was configured."""
+        return self if self.rasa_token else replace(self, rasa_token=secrets.token_urlsafe(24))
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.var_dir / "tracker.db"
+
+    @property
+    def endpoints_file(self) -> Path:
+        return self.var_dir / "endpoints.yml"

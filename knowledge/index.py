@@ -1,0 +1,118 @@
+"""Lookups over a loaded knowledge base: program aliases, districts by town or postcode,
+responsible contacts. Built once per process; pure and side-effect free."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from knowledge.loader import KnowledgeBase
+from knowledge.schema import Contact, Landkreis, Program, ProgramState
+from knowledge.text import normalize
+
+_PLZ = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A phrase found in a text: ``start``/``end`` are offsets in the normalised text."""
+
+    key: str  # record id
+    phrase: str
+    start: int
+    end: int
+
+
+def _find_all(text: str, phrases: dict[str, str]) -> list[Match]:
+    """Whole-word matches of normalised phrases; longer matches win over contained ones."""
+    padded = f" {text} "
+    found: list[Match] = []
+    for phrase, key in phrases.items():
+        needle = f" {phrase} "
+        pos = padded.find(needle)
+        while pos != -1:
+            found.append(Match(key, phrase, pos, pos + len(phrase)))
+            pos = padded.find(needle, pos + 1)
+    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    kept: list[Match] = []
+    for m in found:
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+class KnowledgeIndex:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.program_phrases: dict[str, str] = {}
+        for p in kb.programs.values():
+            for name in (p.name, p.name_en or "", *p.aliases):
+                key = normalize(name)
+                if key:
+                    self.program_phrases.setdefault(key, p.id)
+        self.place_phrases: dict[str, str] = {}
+        self.plz: dict[str, list[str]] = defaultdict(list)
+        for lk in kb.landkreise.values():
+            for name in (lk.name, *lk.aliases):
+                self.place_phrases.setdefault(normalize(name), lk.id)
+            for town in lk.towns:
+                self.place_phrases.setdefault(normalize(town.name), lk.id)
+                for code in town.postcodes:
+                    if lk.id not in self.plz[code]:
+                        self.plz[code].append(lk.id)
+            for code in lk.postcodes:
+                plain = code.rstrip("*")
+                if lk.id not in self.plz[plain]:
+                    self.plz[plain].append(lk.id)
+
+    # -- programs --------------------------------------------------------------------------
+    def find_programs(self, text: str) -> list[Program]:
+        seen: list[str] = []
+        for m in _find_all(normalize(text), self.program_phrases):
+            if m.key not in seen:
+                seen.append(m.key)
+        return [self.kb.programs[i] for i in seen]
+
+    def program(self, program_id: str) -> Program | None:
+        return self.kb.programs.get(program_id)
+
+    def active_programs(self) -> list[Program]:
+        return [p for p in self.kb.programs.values() if p.status.state != ProgramState.ended]
+
+    # -- places ----------------------------------------------------------------------------
+    def landkreise_for_plz(self, plz: str) -> list[Landkreis]:
+        return [self.kb.landkreise[i] for i in self.plz.get(plz, [])]
+
+    def find_landkreise(self, text: str) -> list[Landkreis]:
+        """Districts named in a text by postcode, town, district name or abbreviation."""
+        ids: list[str] = []
+        for code in _PLZ.findall(text):
+            for lk_id in self.plz.get(code, []):
+                if lk_id not in ids:
+                    ids.append(lk_id)
+        for m in _find_all(normalize(text), self.place_phrases):
+            if m.key not in ids:
+                ids.append(m.key)
+        return [self.kb.landkreise[i] for i in ids]
+
+    # -- contacts --------------------------------------------------------------------------
+    def contact(self, contact_id: str) -> Contact | None:
+        return self.kb.contacts.get(contact_id)
+
+    def regional_contacts(self, landkreis: Landkreis, kind: str) -> list[Contact]:
+        ids = next((v for k, v in landkreis.contacts.items() if k.value == kind), [])
+        return [self.kb.contacts[i] for i in ids if i in self.kb.contacts]
+
+    def contacts_for_program(self, program: Program, landkreis: Landkreis | None) -> list[Contact]:
+        """Regional contacts of the program's kinds first (when the district is known), then
+        the program's own contacts; without duplicates."""
+        out: list[Contact] = []
+        if landkreis is not None:
+            for kind in program.contact_kinds:
+                out.extend(self.regional_contacts(landkreis, kind))
+        out.extend(self.kb.contacts[i] for i in program.contacts if i in self.kb.contacts)
+        unique: dict[str, Contact] = {}
+        for c in out:
+            unique.setdefault(c.id, c)
+        return list(unique.values())

@@ -1,0 +1,49 @@
+"""Parse a company's head count from free text ("wir sind 45 Leute", "KMU mit 120 MA")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = r"(?P<n>\d{1,3}(?:[.\s]\d{3})+|\d{1,6})"
+_PEOPLE = (
+    r"(?:mitarbeiter(?:innen|inne|n|in)?|mitarbeitende[nr]?|ma|leute|personen|beschaeftigte[nr]?"
+    r"|beschäftigte[nr]?|angestellte[nr]?|arbeitnehmer(?:innen|n)?|kolleg(?:en|innen)|koepfe|köpfe"
+    r"|menschen|employees|staff|people|workers|persons)"
+)
+_BEFORE = re.compile(
+    rf"(?:ca\.?|circa|etwa|ungefähr|rund|knapp|über|ueber|about|around)?\s*{_NUMBER}\s*{_PEOPLE}\b"
+)
+_AFTER = re.compile(
+    rf"\b(?:belegschaft|betriebsgröße|betriebsgroesse|unternehmensgröße|firmengröße|headcount)"
+    rf"\s*(?:von|:|ist|liegt bei|of)?\s*(?:ca\.?|etwa|rund)?\s*{_NUMBER}\b"
+)
+_WE_ARE = re.compile(
+    rf"\b(?:wir sind|we are)\s*(?:ca\.?|etwa|rund|about)?\s*{_NUMBER}\b(?!\s*(?:jahre|years|%|euro|€))"
+)
+
+MAX_EMPLOYEES = 1_000_000
+
+
+@dataclass(frozen=True)
+class CompanySize:
+    employees: int
+    text: str  # the matched words, for entity spans
+
+
+def parse_company_size(text: str) -> CompanySize | None:
+    """The first head count stated in ``text``, or None.
+
+    >>> parse_company_size("Wir sind 45 Leute in Heilbronn").employees
+    45
+    >>> parse_company_size("KMU mit 1.200 Beschäftigten").employees
+    1200
+    """
+    low = text.lower()
+    for pattern in (_BEFORE, _AFTER, _WE_ARE):
+        m = pattern.search(low)
+        if m:
+            value = int(re.sub(r"[.\s]", "", m.group("n")))
+            if 0 < value <= MAX_EMPLOYEES:
+                return CompanySize(employees=value, text=text[m.start("n") : m.end()].strip())
+    return None

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.model import ensure_model, model_path, training_hash
+from bot.services import write_endpoints
+from bot.settings import Settings
+from bot.web import create_app
+
+
+def test_settings_defaults_and_env(tmp_path: Path) -> None:
+    s = Settings.from_env({})
+    assert (s.host, s.rasa_port, s.actions_port, s.web_port) == ("127.0.0.1", 5005, 5055, 8000)
+    s = Settings.from_env(
+        {"RASA_PORT": "6005", "FOERDERLOTSE_VAR": str(tmp_path), "LOG_LEVEL": "debug"}
+    )
+    assert (s.rasa_port, s.tracker_db, s.log_level) == (6005, tmp_path / "tracker.db", "DEBUG")
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "70000"])
+def test_settings_reject_bad_ports(raw: str) -> None:
+    with pytest.raises(ValueError, match="RASA_PORT"):
+        Settings.from_env({"RASA_PORT": raw})
+
+
+def test_token_is_generated_when_missing_and_kept_when_set() -> None:
+    made = Settings.from_env({}).with_token()
+    assert len(made.rasa_token) >= 24
+    assert Settings.from_env({}).with_token().rasa_token != made.rasa_token
+    assert Settings.from_env({"RASA_AUTH_TOKEN": "given"}).with_token().rasa_token == "given"
+    assert "given" not in repr(Settings.from_env({"RASA_AUTH_TOKEN": "given"}))
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "config.yml").write_text("language: de\n")
+    (tmp_path / "domain.yml").write_text("version: '3.1'\n")
+    (tmp_path / "data" / "nlu.yml").write_text("nlu: []\n")
+    return tmp_path
+
+
+def test_training_hash_follows_content_not_mtime(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    first = training_hash(root)
+    (root / "data" / "nlu.yml").write_text("nlu: []\n")  # same content, new mtime
+    assert training_hash(root) == first
+    (root / "data" / "nlu.yml").write_text("nlu: [x]\n")
+    assert training_hash(root) != first
+    (root / "README.md").write_text("not a training input")
+    assert training_hash(root) == training_hash(root)
+
+
+def test_existing_model_is_not_retrained(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    target = model_path(root, tmp_path / "models")
+    target.parent.mkdir()
+    target.write_bytes(b"model")
+    assert ensure_model(root, tmp_path / "models") == target  # would fail if it called rasa train
+
+
+def test_endpoints_point_at_sqlite_and_actions(tmp_path: Path) -> None:
+    s = Settings.from_env({"FOERDERLOTSE_VAR": str(tmp_path), "ACTIONS_PORT": "5999"})
+    data = yaml.safe_load(write_endpoints(s).read_text())
+    assert data == {
+        "action_endpoint": {"url": "http://127.0.0.1:5999/webhook"},
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "tracker.db")},
+    }
+
+
+def test_web_start_page_and_health() -> None:
+    client = create_app(Settings.from_env({"RASA_PORT": "5111"})).test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Förderlotse" in page.get_data(as_text=True)
+    assert "http://127.0.0.1:5111/webhooks/rest/webhook" in page.get_data(as_text=True)
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/nope").status_code == 404
