@@ -77,12 +77,17 @@ class ActionAnswerProgram(Action):
         if not programs:
             _send(dispatcher, answers.no_program_found(self.index, lang))
             return events
-        program = programs[0]
+        program, others = answers.choose_program(programs, landkreis)
         logger.debug("answering program %s", program.id)
         _send(
             dispatcher,
             answers.program_answer(
-                program, self.index, employees=employees, landkreis=landkreis, lang=lang
+                program,
+                self.index,
+                employees=employees,
+                landkreis=landkreis,
+                lang=lang,
+                others=others,
             ),
         )
         events.append(SlotSet("program", program.id))

@@ -99,6 +99,29 @@ def contact_line(contact: Contact, lang: str) -> str:
     return " · ".join(parts)
 
 
+def choose_program(
+    candidates: list[Program], landkreis: Landkreis | None
+) -> tuple[Program, list[Program]]:
+    """The program to answer and the others to offer. With a known district, programs of
+    another Land step back (e.g. "Bildungsurlaub" in Suhl means Thüringen's)."""
+    if landkreis is not None:
+        local = [p for p in candidates if p.scope.value in ("DE", landkreis.state.value)]
+        if local:
+            candidates = local + [p for p in candidates if p not in local]
+    return candidates[0], candidates[1:]
+
+
+def more_buttons(programs: list[Program], lang: str, limit: int = 3) -> list[dict[str, str]]:
+    prefix = "More on: " if lang == "en" else "Mehr zu: "
+    return [
+        {
+            "title": prefix + _pick(p.name, p.name_en, lang),
+            "payload": f'/ask_program{{"program": "{p.id}"}}',
+        }
+        for p in programs[:limit]
+    ]
+
+
 def program_answer(
     program: Program,
     index: KnowledgeIndex,
@@ -107,6 +130,7 @@ def program_answer(
     landkreis: Landkreis | None = None,
     lang: str = "de",
     max_contacts: int = 2,
+    others: list[Program] | None = None,
 ) -> list[Message]:
     facts = [f"**{_pick(program.name, program.name_en, lang)}**"]
     status = status_line(program, index, lang)
@@ -117,10 +141,6 @@ def program_answer(
         facts.extend(rate_lines(program, employees, lang))
     else:
         facts.append(_pick(program.key_figure, program.key_figure_en, lang))
-    if program.uncertain:
-        facts.append(
-            ("Not verified: " if lang == "en" else "Nicht gesichert: ") + program.uncertain
-        )
     facts.append(source_line(program, lang))
 
     step = ("Next step: " if lang == "en" else "Nächster Schritt: ") + _pick(
@@ -131,7 +151,10 @@ def program_answer(
     if contacts:
         lines.append("Contact:" if lang == "en" else "Kontakt:")
         lines.extend(f"- {contact_line(c, lang)}" for c in contacts)
-    return [{"text": "\n".join(facts)}, {"text": "\n".join(lines)}]
+    reply: list[Message] = [{"text": "\n".join(facts)}, {"text": "\n".join(lines)}]
+    if others:
+        reply[-1]["buttons"] = more_buttons(others, lang)
+    return reply
 
 
 HOTLINES = ("ba-service-arbeitnehmer", "ba-arbeitgeber-service-hotline")

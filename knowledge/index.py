@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.loader import KnowledgeBase
@@ -18,21 +19,21 @@ _PLZ = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 class Match:
     """A phrase found in a text: ``start``/``end`` are offsets in the normalised text."""
 
-    key: str  # record id
+    keys: tuple[str, ...]  # record ids the phrase names (several for a shared alias)
     phrase: str
     start: int
     end: int
 
 
-def _find_all(text: str, phrases: dict[str, str]) -> list[Match]:
+def _find_all(text: str, phrases: dict[str, tuple[str, ...]]) -> list[Match]:
     """Whole-word matches of normalised phrases; longer matches win over contained ones."""
     padded = f" {text} "
     found: list[Match] = []
-    for phrase, key in phrases.items():
+    for phrase, keys in phrases.items():
         needle = f" {phrase} "
         pos = padded.find(needle)
         while pos != -1:
-            found.append(Match(key, phrase, pos, pos + len(phrase)))
+            found.append(Match(keys, phrase, pos, pos + len(phrase)))
             pos = padded.find(needle, pos + 1)
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[Match] = []
@@ -42,22 +43,38 @@ def _find_all(text: str, phrases: dict[str, str]) -> list[Match]:
     return sorted(kept, key=lambda m: m.start)
 
 
+def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = defaultdict(list)
+    for name, rid in pairs:
+        key = normalize(name)
+        if key and rid not in table[key]:
+            table[key].append(rid)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _ids(matches: list[Match]) -> list[str]:
+    out: list[str] = []
+    for m in matches:
+        out.extend(k for k in m.keys if k not in out)
+    return out
+
+
 class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.program_phrases: dict[str, str] = {}
-        for p in kb.programs.values():
-            for name in (p.name, p.name_en or "", *p.aliases):
-                key = normalize(name)
-                if key:
-                    self.program_phrases.setdefault(key, p.id)
-        self.place_phrases: dict[str, str] = {}
+        self.program_phrases = _phrase_table(
+            (name, p.id)
+            for p in kb.programs.values()
+            for name in (p.name, p.name_en or "", *p.aliases)
+        )
+        self.place_phrases = _phrase_table(
+            (name, lk.id)
+            for lk in kb.landkreise.values()
+            for name in (lk.name, *lk.aliases, *(t.name for t in lk.towns))
+        )
         self.plz: dict[str, list[str]] = defaultdict(list)
         for lk in kb.landkreise.values():
-            for name in (lk.name, *lk.aliases):
-                self.place_phrases.setdefault(normalize(name), lk.id)
             for town in lk.towns:
-                self.place_phrases.setdefault(normalize(town.name), lk.id)
                 for code in town.postcodes:
                     if lk.id not in self.plz[code]:
                         self.plz[code].append(lk.id)
@@ -68,11 +85,8 @@ class KnowledgeIndex:
 
     # -- programs --------------------------------------------------------------------------
     def find_programs(self, text: str) -> list[Program]:
-        seen: list[str] = []
-        for m in _find_all(normalize(text), self.program_phrases):
-            if m.key not in seen:
-                seen.append(m.key)
-        return [self.kb.programs[i] for i in seen]
+        """Programs named in ``text``, in order of mention; a shared alias yields all owners."""
+        return [self.kb.programs[i] for i in _ids(_find_all(normalize(text), self.program_phrases))]
 
     def program(self, program_id: str) -> Program | None:
         return self.kb.programs.get(program_id)
@@ -91,9 +105,9 @@ class KnowledgeIndex:
             for lk_id in self.plz.get(code, []):
                 if lk_id not in ids:
                     ids.append(lk_id)
-        for m in _find_all(normalize(text), self.place_phrases):
-            if m.key not in ids:
-                ids.append(m.key)
+        for lk_id in _ids(_find_all(normalize(text), self.place_phrases)):
+            if lk_id not in ids:
+                ids.append(lk_id)
         return [self.kb.landkreise[i] for i in ids]
 
     # -- contacts --------------------------------------------------------------------------

@@ -84,7 +84,7 @@ class Sourced(Strict):
     sources: list[Source] = Field(..., min_items=1)
     stand: dt.date
     review_by: dt.date
-    uncertain: str | None = None  # what is not verified; said to the user where it matters
+    uncertain: str | None = None  # curator/advisor note on what is not verified; not chat text
 
     @root_validator(skip_on_failure=True)
     def _review_after_stand(cls, values: dict) -> dict:

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerProgram
 from knowledge.index import KnowledgeIndex
-from tests.factories import make_index, program_data
+from tests.factories import landkreis_data, make_index, program_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +125,37 @@ async def test_no_program_is_said_honestly(index: KnowledgeIndex, domain: dict) 
 
 def test_action_name_is_in_domain(domain: dict) -> None:
     assert ActionAnswerProgram().name() in domain["actions"]
+
+
+async def test_shared_alias_is_resolved_by_district(tmp_path: Path, domain: dict) -> None:
+    bw = program_data(
+        id="bz-bw", name="Bildungszeit BW", aliases=["Bildungsurlaub"], scope="BW", rates=[]
+    )
+    th = program_data(
+        id="bf-th", name="Bildungsfreistellung TH", aliases=["Bildungsurlaub"], scope="TH", rates=[]
+    )
+    lk_th = landkreis_data(
+        id="lk-th",
+        name="Thüringer Testkreis",
+        state="TH",
+        towns=[{"name": "Suhlingen", "postcodes": []}],
+        postcodes=["98000"],
+        contacts={},
+    )
+    index = make_index(tmp_path, programs=[bw, th], landkreise=[landkreis_data(), lk_th])
+
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerProgram(index).run(
+        dispatcher, make_tracker("Bildungsurlaub in Suhlingen?"), domain
+    )
+    assert dispatcher.messages[0]["text"].startswith("**Bildungsfreistellung TH**")
+    assert dispatcher.messages[1]["buttons"] == [
+        {"title": "Mehr zu: Bildungszeit BW", "payload": '/ask_program{"program": "bz-bw"}'}
+    ]
+
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerProgram(index).run(dispatcher, make_tracker("Bildungsurlaub?"), domain)
+    assert dispatcher.messages[0]["text"].startswith("**Bildungszeit BW**")
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == [
+        '/ask_program{"program": "bf-th"}'
+    ]

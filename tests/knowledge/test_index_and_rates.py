@@ -48,9 +48,14 @@ def test_format_band() -> None:
     ("raw", "norm"),
     [
         ("Aufstiegs-BAföG", "aufstiegs bafoeg"),
-        ("§82 SGB III", "§ 82 sgb iii"),
+        ("§82 SGB III", "§ 82 sgb 3"),
+        ("SGB II und SGB IX", "sgb 2 und sgb 9"),
         ("Größe: 45 Leute!", "groesse 45 leute"),
         ("Meister‑BAföG", "meister bafoeg"),  # non-breaking hyphen
+        ("Section 82 SGB III", "§ 82 sgb 3"),
+        ("paragraph 82 sgb 3", "§ 82 sgb 3"),
+        ("Para. 81", "§ 81"),
+        ("Paragrafen", "paragrafen"),
     ],
 )
 def test_normalize(raw: str, norm: str) -> None:

@@ -149,3 +149,12 @@ def test_cli_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_kb(tmp_path)
     assert cli(["validate", "--root", str(tmp_path), "--today", "2026-11-21"]) == 0
     assert capsys.readouterr().out.strip().endswith("ok")
+
+
+def test_duplicate_yaml_key_is_reported(tmp_path: Path) -> None:
+    write_kb(tmp_path)
+    (tmp_path / "events" / "dup.yml").write_text(
+        "events:\n  - id: a\n    title: x\n    title: y\n", encoding="utf-8"
+    )
+    found = problems_for(tmp_path)
+    assert any(f.endswith("dup.yml") and "duplicate key 'title'" in m for f, _, m in found)
