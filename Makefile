@@ -42,7 +42,7 @@ validate: setup ## Check the knowledge base
 	$(PY) -m knowledge validate
 
 data-validate: setup ## rasa data validate
-	$(PY) -m rasa data validate --domain domain.yml --data data --config config.yml
+	$(PY) -m rasa data validate --domain domain --data data --config config.yml
 
 lint: setup ## ruff
 	$(PY) -m ruff check .

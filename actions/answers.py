@@ -116,7 +116,7 @@ def more_buttons(programs: list[Program], lang: str, limit: int = 3) -> list[dic
     return [
         {
             "title": prefix + _pick(p.name, p.name_en, lang),
-            "payload": f'/ask_program{{"program": "{p.id}"}}',
+            "payload": f'/inform{{"program": "{p.id}"}}',
         }
         for p in programs[:limit]
     ]
@@ -131,8 +131,12 @@ def program_answer(
     lang: str = "de",
     max_contacts: int = 2,
     others: list[Program] | None = None,
+    details: list[str] | None = None,
+    preface: str | None = None,
+    extra_contacts: list[Contact] | None = None,
 ) -> list[Message]:
-    facts = [f"**{_pick(program.name, program.name_en, lang)}**"]
+    facts = [preface] if preface else []
+    facts.append(f"**{_pick(program.name, program.name_en, lang)}**")
     status = status_line(program, index, lang)
     if status:
         facts.append(status)
@@ -141,12 +145,17 @@ def program_answer(
         facts.extend(rate_lines(program, employees, lang))
     else:
         facts.append(_pick(program.key_figure, program.key_figure_en, lang))
+    if details:
+        head = "On your question: " if lang == "en" else "Zu Ihrer Frage: "
+        facts.extend(head + d for d in details)
     facts.append(source_line(program, lang))
 
     step = ("Next step: " if lang == "en" else "Nächster Schritt: ") + _pick(
         program.how_to_apply, program.how_to_apply_en, lang
     )
-    contacts = index.contacts_for_program(program, landkreis)[:max_contacts]
+    extra = extra_contacts or []
+    contacts = extra + [c for c in index.contacts_for_program(program, landkreis) if c not in extra]
+    contacts = contacts[: max(max_contacts, len(extra))]
     lines = [step]
     if contacts:
         lines.append("Contact:" if lang == "en" else "Kontakt:")
@@ -158,6 +167,14 @@ def program_answer(
 
 
 HOTLINES = ("ba-service-arbeitnehmer", "ba-arbeitgeber-service-hotline")
+
+
+def no_figure_line(lang: str) -> str:
+    return (
+        "I don't have a figure for that in my knowledge base. The office below can tell you."
+        if lang == "en"
+        else "Eine Zahl dazu habe ich leider nicht. Die unten genannte Stelle kann Ihnen das sagen."
+    )
 
 
 def no_program_found(index: KnowledgeIndex, lang: str) -> list[Message]:

@@ -1,4 +1,4 @@
-"""The action server's shared, immutable state: the knowledge index, loaded once."""
+"""The action server's shared, immutable state, loaded once per process on first use."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 
+from actions.search import KnowledgeSearch
 from knowledge.index import KnowledgeIndex
 from knowledge.loader import DEFAULT_ROOT, load_or_raise
 
@@ -20,3 +21,12 @@ def default_index() -> KnowledgeIndex:
     index = KnowledgeIndex(load_or_raise(root))
     logger.info("knowledge base loaded: %s", index.kb.counts())
     return index
+
+
+@functools.lru_cache(maxsize=1)
+def default_search() -> KnowledgeSearch:
+    return KnowledgeSearch(default_index().kb)
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("FOERDERLOTSE_VAR", Path(__file__).resolve().parent.parent / "var"))

@@ -13,7 +13,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 # what a trained model depends on, relative to the project root
-TRAINING_INPUTS = ("config.yml", "domain.yml", "domain", "data", "nlu")
+TRAINING_INPUTS = ("config.yml", "domain", "data", "nlu")
 TRAINING_SUFFIXES = {".yml", ".yaml", ".py", ".json", ".txt"}
 
 
@@ -63,7 +63,7 @@ def ensure_model(root: Path, models_dir: Path) -> Path:
         "--config",
         str(root / "config.yml"),
         "--domain",
-        str(root / "domain.yml"),
+        str(root / "domain"),
         "--data",
         str(root / "data"),
         "--out",

@@ -86,7 +86,11 @@ def write_endpoints(settings: Settings) -> Path:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     endpoints = {
         "action_endpoint": {"url": f"{settings.actions_url}/webhook"},
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(settings.tracker_db)},
+        "tracker_store": {
+            "type": "bot.tracker_store.ErasingSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str(settings.tracker_db),
+        },
     }
     settings.endpoints_file.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return settings.endpoints_file

@@ -72,6 +72,12 @@ class KnowledgeIndex:
             for lk in kb.landkreise.values()
             for name in (lk.name, *lk.aliases, *(t.name for t in lk.towns))
         )
+        self.contact_phrases = _phrase_table(
+            (name, c.id)
+            for c in kb.contacts.values()
+            for name in (c.name, re.sub(r"\s*\(.*?\)", "", c.name))
+            if len(normalize(name)) > 4
+        )
         self.plz: dict[str, list[str]] = defaultdict(list)
         for lk in kb.landkreise.values():
             for town in lk.towns:
@@ -111,6 +117,10 @@ class KnowledgeIndex:
         return [self.kb.landkreise[i] for i in ids]
 
     # -- contacts --------------------------------------------------------------------------
+    def find_contacts(self, text: str) -> list[Contact]:
+        """Contacts named in a text by their full name ("IG Metall Eisenach")."""
+        return [self.kb.contacts[i] for i in _ids(_find_all(normalize(text), self.contact_phrases))]
+
     def contact(self, contact_id: str) -> Contact | None:
         return self.kb.contacts.get(contact_id)
 

@@ -15,16 +15,20 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii"
 _SGB_BOOK = re.compile(r"\bsgb (iii|ii|iv|vii|vi|ix|v|i)\b")
 
 
+def fold(text: str) -> str:
+    """Lower-case with umlauts spelled out and other accents removed: 'Bafög' -> 'bafoeg'."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def normalize(text: str) -> str:
     """Lower-case, fold umlauts, keep letters, digits, '§' and '+'; single spaces.
 
     >>> normalize("Aufstiegs-BAföG für §82 SGB III!")
     'aufstiegs bafoeg fuer § 82 sgb 3'
     """
-    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _PARAGRAPH_WORD.sub("§", text)
+    text = _PARAGRAPH_WORD.sub("§", fold(text))
     text = _PARAGRAPH.sub(" § ", text)
     text = " ".join(_NON_WORD.sub(" ", text).split())
     return _SGB_BOOK.sub(lambda m: f"sgb {_ROMAN[m.group(1)]}", text)

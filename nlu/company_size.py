@@ -11,15 +11,16 @@ _PEOPLE = (
     r"|beschäftigte[nr]?|angestellte[nr]?|arbeitnehmer(?:innen|n)?|kolleg(?:en|innen)|koepfe|köpfe"
     r"|menschen|employees|staff|people|workers|persons)"
 )
-_BEFORE = re.compile(
-    rf"(?:ca\.?|circa|etwa|ungefähr|rund|knapp|über|ueber|about|around)?\s*{_NUMBER}\s*{_PEOPLE}\b"
-)
+_APPROX = r"(?:(?:ca\.?|circa|etwa|ungefähr|ungefaehr|rund|knapp|über|ueber|about|around)\s*)?"
+_BEFORE = re.compile(rf"{_APPROX}{_NUMBER}\s*{_PEOPLE}\b", re.IGNORECASE)
 _AFTER = re.compile(
-    rf"\b(?:belegschaft|betriebsgröße|betriebsgroesse|unternehmensgröße|firmengröße|headcount)"
-    rf"\s*(?:von|:|ist|liegt bei|of)?\s*(?:ca\.?|etwa|rund)?\s*{_NUMBER}\b"
+    r"\b(?:belegschaft|betriebsgröße|betriebsgroesse|unternehmensgröße|firmengröße|headcount)"
+    rf"\s*(?:von|:|ist|liegt bei|of)?\s*{_APPROX}{_NUMBER}\b",
+    re.IGNORECASE,
 )
 _WE_ARE = re.compile(
-    rf"\b(?:wir sind|we are)\s*(?:ca\.?|etwa|rund|about)?\s*{_NUMBER}\b(?!\s*(?:jahre|years|%|euro|€))"
+    rf"\b(?:wir sind|we are)\s*{_APPROX}{_NUMBER}\b(?!\s*(?:jahre|years|%|euro|€|prozent))",
+    re.IGNORECASE,
 )
 
 MAX_EMPLOYEES = 1_000_000
@@ -28,7 +29,9 @@ MAX_EMPLOYEES = 1_000_000
 @dataclass(frozen=True)
 class CompanySize:
     employees: int
-    text: str  # the matched words, for entity spans
+    start: int  # span in the original text: the number and its unit word
+    end: int
+    text: str
 
 
 def parse_company_size(text: str) -> CompanySize | None:
@@ -36,14 +39,14 @@ def parse_company_size(text: str) -> CompanySize | None:
 
     >>> parse_company_size("Wir sind 45 Leute in Heilbronn").employees
     45
-    >>> parse_company_size("KMU mit 1.200 Beschäftigten").employees
-    1200
+    >>> parse_company_size("KMU mit 1.200 Beschäftigten").text
+    '1.200 Beschäftigten'
     """
-    low = text.lower()
     for pattern in (_BEFORE, _AFTER, _WE_ARE):
-        m = pattern.search(low)
+        m = pattern.search(text)
         if m:
             value = int(re.sub(r"[.\s]", "", m.group("n")))
             if 0 < value <= MAX_EMPLOYEES:
-                return CompanySize(employees=value, text=text[m.start("n") : m.end()].strip())
+                start, end = m.start("n"), m.end()
+                return CompanySize(employees=value, start=start, end=end, text=text[start:end])
     return None

@@ -156,3 +156,52 @@ def make_contact(**overrides: Any) -> Contact:
 
 def make_landkreis(**overrides: Any) -> Landkreis:
     return Landkreis.parse_obj(landkreis_data(**overrides))
+
+
+SLOT_DEFAULTS: dict[str, Any] = {
+    "language": "de",
+    "role": None,
+    "company_size": None,
+    "landkreis": None,
+    "plz": None,
+    "situation": None,
+    "program": None,
+    "topic": None,
+    "requested_slot": None,
+    "privacy_notice_shown": False,
+    "unclear_text": None,
+}
+
+
+def make_tracker(
+    text: str = "",
+    *,
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    ranking: list[tuple[str, float]] | None = None,
+    active_loop: str | None = None,
+) -> Any:
+    """A real rasa_sdk Tracker whose latest message is ``text`` with the given NLU result."""
+    from rasa_sdk import Tracker
+
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [(intent, 0.9)])],
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots={**SLOT_DEFAULTS, **(slots or {})},
+        latest_message=latest,
+        events=[{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"}],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def ent(entity: str, value: str) -> dict[str, Any]:
+    return {"entity": entity, "value": value}

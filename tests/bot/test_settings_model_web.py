@@ -66,7 +66,11 @@ def test_endpoints_point_at_sqlite_and_actions(tmp_path: Path) -> None:
     data = yaml.safe_load(write_endpoints(s).read_text())
     assert data == {
         "action_endpoint": {"url": "http://127.0.0.1:5999/webhook"},
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "tracker.db")},
+        "tracker_store": {
+            "type": "bot.tracker_store.ErasingSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str(tmp_path / "tracker.db"),
+        },
     }
 
 

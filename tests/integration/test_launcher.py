@@ -58,7 +58,7 @@ def test_run_starts_everything_and_stops_on_sigterm(trained_model: Path, tmp_pat
         assert "no training needed" in output  # the session's model matches the inputs
         assert f"http://127.0.0.1:{ports['WEB_PORT']}/" in output
         settings = Settings.from_env({k: str(v) for k, v in ports.items()})
-        assert ask(settings, "launcher-test", "Hallo")[0]["text"].startswith("Guten Tag!")
+        assert ask(settings, "launcher-test", "Hallo")[1]["text"].startswith("Guten Tag!")
         assert (tmp_path / "var" / "tracker.db").exists()
 
         proc.send_signal(signal.SIGTERM)

@@ -44,15 +44,18 @@ def test_program_named_colloquially_gets_summary_and_contact(stack: Stack) -> No
     assert f"**{hotline.name}** · Tel. {hotline.phone}" in text
 
 
-def test_greeting_and_english(stack: Stack) -> None:
+def test_privacy_notice_first_then_greeting_and_english(stack: Stack) -> None:
     de = ask(stack.settings, "it-greet", "Hallo")
-    assert de[0]["text"].startswith("Guten Tag! Ich bin der Förderlotse")
+    assert de[0]["text"].startswith("Hinweis zum Datenschutz:")
+    assert de[1]["text"].startswith("Guten Tag! Ich bin der Förderlotse")
+    again = ask(stack.settings, "it-greet", "Hallo")
+    assert again[0]["text"].startswith("Guten Tag!")  # the notice comes once
     en = ask(
         stack.settings,
         "it-en",
         "How much does the employment agency pay for training under Section 82 SGB III?",
     )
-    assert en[0]["text"].startswith("**Training grants for employees (Section 82 SGB III)**")
+    assert en[1]["text"].startswith("**Training grants for employees (Section 82 SGB III)**")
 
 
 def test_conversation_is_stored_in_sqlite(stack: Stack) -> None:

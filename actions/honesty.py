@@ -1,0 +1,43 @@
+"""Recognise questions for figures the knowledge base cannot have (statistics, the price of
+one provider's course) so the bot says so instead of answering something else."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.text import normalize
+
+_STATISTICS = re.compile(
+    r"\b(wie viele|wieviele|anzahl\w*|\w*quote|\w*statistik\w*|bewilligt|bewilligungen|how many|number of|statistics)\b"
+)
+_PRICE = re.compile(
+    r"\b(kostet|kosten|preis|gebuehr|gebuehren)\b.{0,30}\b\w*(kurs|lehrgang|schulung|seminar|meister|umschulung|fortbildung|course|training)\w*\b"
+    r"|\bhow much (does|is|do)\b.{0,30}\b(course|training|class)\b.{0,20}\bcost\b"
+)
+_CONTACT_KINDS: dict[str, tuple[str, ...]] = {
+    "union": ("ig metall", "igm", "gewerkschaft", "ig bce", "dgb", "union"),
+    "ihk": ("ihk", "industrie und handelskammer", "chamber of commerce"),
+    "hwk": ("hwk", "handwerkskammer", "chamber of crafts"),
+    "arbeitgeber_service": ("arbeitgeber service", "arbeitgeberservice", "ags", "employer service"),
+    "agentur_fuer_arbeit": (
+        "agentur fuer arbeit", "arbeitsagentur", "arbeitsamt", "aa", "afa", "employment agency", "jobcenter",
+    ),
+    "network": ("netzwerk", "transformotive", "anett", "fastforward", "network"),
+    "weiterbildungsberatung": ("weiterbildungsberatung", "bildungsberatung"),
+}  # fmt: skip
+
+
+def asks_statistics(text: str) -> bool:
+    return bool(_STATISTICS.search(normalize(text)))
+
+
+def asks_course_price(text: str) -> bool:
+    return bool(_PRICE.search(normalize(text)))
+
+
+def mentioned_contact_kinds(text: str) -> list[str]:
+    """Kinds of office the user names ("welche IG Metall", "die IHK"), in a fixed order."""
+    padded = f" {normalize(text)} "
+    return [
+        kind for kind, words in _CONTACT_KINDS.items() if any(f" {w} " in padded for w in words)
+    ]

@@ -1,0 +1,178 @@
+"""Session start, the fallback chain (disambiguate -> search -> human), handoff, erasure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import answers
+from actions.answers import contact_line
+from actions.common import KnowledgeAction, entity_values, language, latest_text, send
+from actions.contact_replies import handoff, hotlines
+from actions.runtime import default_search
+from actions.search import KnowledgeSearch
+from actions.topics import intent_title
+from knowledge.index import KnowledgeIndex
+
+NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "something_else"}
+CARRIED_ENTITIES = ("program", "company_size", "landkreis", "plz", "role")
+
+
+class ActionSessionStart(Action):
+    """Carry slots over and show the privacy notice once per user."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        for key, value in tracker.slots.items():
+            if value is not None and key not in ("requested_slot", "session_started_metadata"):
+                events.append(SlotSet(key, value))
+        if not tracker.get_slot("privacy_notice_shown"):
+            dispatcher.utter_message(response="utter_privacy_notice")
+            events.append(SlotSet("privacy_notice_shown", True))
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+def _payload(intent: str, tracker: Tracker) -> str:
+    carried = {k: v[0] for k in CARRIED_ENTITIES if (v := entity_values(tracker, k))}
+    return f"/{intent}{json.dumps(carried, ensure_ascii=False)}" if carried else f"/{intent}"
+
+
+class ActionDisambiguate(KnowledgeAction):
+    """Low confidence: a named program is answered right away; otherwise the two likeliest
+    readings are offered as buttons, plus "something else"."""
+
+    def name(self) -> str:
+        return "action_disambiguate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lang = language(tracker)
+        text = latest_text(tracker)
+        named = self.index.find_programs(text)
+        if named:
+            landkreis = self.landkreis(tracker)
+            program, others = answers.choose_program(named, landkreis)
+            send(
+                dispatcher,
+                answers.program_answer(
+                    program, self.index, employees=self.employees(tracker), landkreis=landkreis,
+                    lang=lang, others=others,
+                ),
+            )  # fmt: skip
+            return [SlotSet("program", program.id)]
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        options = [r["name"] for r in ranking if r.get("name") not in NOT_OFFERED][:2]
+        buttons = [
+            {"title": intent_title(i, lang), "payload": _payload(i, tracker)} for i in options
+        ]
+        buttons.append(
+            {
+                "title": "Something else" if lang == "en" else "Etwas anderes",
+                "payload": "/something_else",
+            }
+        )
+        dispatcher.utter_message(
+            text="I am not sure what you mean. Is it one of these?"
+            if lang == "en"
+            else "Ich bin nicht sicher, was Sie meinen. Geht es um eines davon?",
+            buttons=buttons,
+        )
+        return [SlotSet("unclear_text", text[:500] or None)]
+
+
+class ActionSearchKnowledge(KnowledgeAction):
+    """Second step: search the knowledge base for the unclear question; then offer a human."""
+
+    def __init__(
+        self, index: KnowledgeIndex | None = None, search: KnowledgeSearch | None = None
+    ) -> None:
+        super().__init__(index)
+        self._search = search
+
+    @property
+    def search(self) -> KnowledgeSearch:
+        if self._search is None:
+            self._search = default_search()
+        return self._search
+
+    def name(self) -> str:
+        return "action_search_knowledge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lang = language(tracker)
+        text = tracker.get_slot("unclear_text") or latest_text(tracker)
+        hits = self.search.search(text) if text else []
+        human = {
+            "title": "Talk to a person" if lang == "en" else "Mit einem Menschen sprechen",
+            "payload": "/request_human",
+        }
+        if hits:
+            buttons = [
+                {
+                    "title": answers._pick(p.name, p.name_en, lang),
+                    "payload": f'/inform{{"program": "{p.id}"}}',
+                }
+                for p, _ in hits
+            ]
+            dispatcher.utter_message(
+                text="These entries from my knowledge base might fit:"
+                if lang == "en"
+                else "Diese Einträge aus meinem Wissen könnten passen:",
+                buttons=[*buttons, human],
+            )
+        else:
+            lines = [
+                "I found nothing on this in my knowledge base. Personal advice:"
+                if lang == "en"
+                else "Dazu habe ich in meinem Wissen leider nichts gefunden. Persönliche Beratung:"
+            ]
+            lines += [f"- {contact_line(c, lang)}" for c in hotlines(self.index)]
+            dispatcher.utter_message(text="\n".join(lines), buttons=[human])
+        return [SlotSet("unclear_text", None)]
+
+
+class ActionRequestHuman(KnowledgeAction):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(
+            dispatcher,
+            handoff(
+                self.index, self.landkreis(tracker), role=self.role(tracker), lang=language(tracker)
+            ),
+        )
+        return [SlotSet("handoff_requested", True)]
+
+
+class ActionDeleteConversation(Action):
+    """Erase the conversation: the tracker store deletes every event of this sender when it
+    sees ``erase_requested`` (see ``bot.tracker_store``)."""
+
+    def name(self) -> str:
+        return "action_delete_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text="Your conversation has been erased. If you write again, we start afresh."
+            if language(tracker) == "en"
+            else "Ihr Gesprächsverlauf ist gelöscht. Wenn Sie wieder schreiben, beginnen wir neu."
+        )
+        return [SlotSet("erase_requested", True)]

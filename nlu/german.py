@@ -1,0 +1,37 @@
+"""The shared German spaCy pipeline: ``spacy.blank("de")`` + lookup lemmatizer + folding.
+
+No trained German model can be downloaded here, so tokenisation comes from spaCy's German
+rules and lemmas from the lookup tables in ``spacy-lookups-data``. A last component folds
+both the surface form (``NORM``) and the lemma (``LEMMA``) to lower case with umlauts
+spelled out, so "Bafög", "BAföG" and "bafoeg" compare equal.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from knowledge.text import fold
+
+FOLD_COMPONENT = "foerderlotse_fold"
+
+
+@Language.component(FOLD_COMPONENT)
+def fold_tokens(doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = fold(token.text)
+        token.lemma_ = fold(token.lemma_ or token.text)
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def german_nlp() -> Language:
+    """Built on first use and shared by the tokenizer and the entity extractor."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe(FOLD_COMPONENT)
+    nlp.initialize()
+    return nlp

@@ -1,0 +1,143 @@
+"""ActionAnswerTopic / ActionListEvents with a real Tracker, dispatcher and domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.topic_actions import ActionAnswerTopic, ActionListEvents
+from knowledge.index import KnowledgeIndex
+from tests.factories import ent, landkreis_data, make_index, make_tracker, program_data
+
+
+async def run(action, tracker, domain) -> tuple[list, list[dict]]:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, domain)
+    return events, dispatcher.messages
+
+
+def small_index(tmp_path: Path) -> KnowledgeIndex:
+    ended = program_data(
+        id="alt-programm", name="Altes Programm", aliases=["Altprogramm"], rates=[],
+        status={"state": "ended", "date": "2024-12-31", "successor": "test-programm"},
+    )  # fmt: skip
+    return make_index(tmp_path, programs=[program_data(), ended])
+
+
+async def test_named_program_with_size_and_town(tmp_path: Path, domain: dict) -> None:
+    tracker = make_tracker(
+        "Testförderung für 30 Mitarbeiter in Neudorf?",
+        intent="ask_weiterbildung_foerderung",
+        entities=[ent("company_size", "30"), ent("landkreis", "lk-test")],
+    )
+    events, messages = await run(ActionAnswerTopic(small_index(tmp_path)), tracker, domain)
+    assert events == [
+        SlotSet("program", "test-programm"),
+        SlotSet("topic", "ask_weiterbildung_foerderung"),
+    ]
+    assert [m["text"] for m in messages] == [
+        "**Testprogramm Weiterbildung**\n"
+        "Die Agentur für Arbeit bezahlt einen Teil der Kurskosten.\n"
+        "Für einen Betrieb mit 30 Beschäftigten (unter 50 Beschäftigten):\n"
+        "- Anteil an den Kurskosten: 100 %\n"
+        "Quelle: [Beispielquelle](https://www.arbeitsagentur.de/example) · Stand 15.01.2026",
+        "Nächster Schritt: Vor Kursbeginn bei der Agentur für Arbeit beantragen.\n"
+        "Kontakt:\n"
+        "- **Agentur für Arbeit Testhausen** · Tel. 0800 4 5555 00 · https://www.arbeitsagentur.de/unternehmen"
+        " · Hauptstraße 1, 74000 Testhausen\n"
+        "- **Test-Hotline der Agentur** · Tel. 0800 4 5555 20 · https://www.arbeitsagentur.de/unternehmen",
+    ]
+
+
+async def test_english_message_gets_english_answer(tmp_path: Path, domain: dict) -> None:
+    tracker = make_tracker(
+        "What is the Testförderung?",
+        intent="ask_weiterbildung_foerderung",
+        entities=[ent("language", "en")],
+    )
+    _, messages = await run(ActionAnswerTopic(small_index(tmp_path)), tracker, domain)
+    assert messages[0]["text"] == (
+        "**Test training program**\nThe agency pays part of the course fees.\n"
+        "Up to 100 % of course fees.\n"
+        "Source: [Beispielquelle](https://www.arbeitsagentur.de/example) · as of 15 Jan 2026"
+    )
+
+
+async def test_follow_up_size_reanswers_remembered_program(tmp_path: Path, domain: dict) -> None:
+    tracker = make_tracker(
+        "und bei 600 Leuten?", intent="inform", entities=[ent("company_size", "600")],
+        slots={"program": "test-programm", "topic": "ask_weiterbildung_foerderung"},
+    )  # fmt: skip
+    events, messages = await run(ActionAnswerTopic(small_index(tmp_path)), tracker, domain)
+    assert events == [SlotSet("program", "test-programm")]
+    assert "- Anteil an den Kurskosten: 25 %" in messages[0]["text"]
+
+
+async def test_explicitly_named_ended_program_is_answered_as_ended(
+    tmp_path: Path, domain: dict
+) -> None:
+    tracker = make_tracker("/inform", intent="inform", entities=[ent("program", "alt-programm")])
+    events, messages = await run(ActionAnswerTopic(small_index(tmp_path)), tracker, domain)
+    assert events == [SlotSet("program", "alt-programm")]
+    assert messages[0]["text"].splitlines()[:2] == [
+        "**Altes Programm**",
+        "⚠ Dieses Programm ist seit 31.12.2024 beendet. Nachfolger: Testprogramm Weiterbildung.",
+    ]
+
+
+async def test_topic_without_named_program_uses_routing(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    tracker = make_tracker("wie viel gibts fürn meisterkurs", intent="ask_aufstieg")
+    events, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert events == [SlotSet("program", "aufstiegs-bafoeg"), SlotSet("topic", "ask_aufstieg")]
+    assert messages[0]["text"].startswith("**Aufstiegs-BAföG")
+    assert [b["payload"] for b in messages[1]["buttons"]] == [
+        '/inform{"program": "aufstiegsstipendium"}',
+        '/inform{"program": "weiterbildungsstipendium"}',
+    ]
+
+
+async def test_land_program_follows_the_district(real_index: KnowledgeIndex, domain: dict) -> None:
+    tracker = make_tracker(
+        "Bildungsurlaub?", intent="ask_bildungszeit", entities=[ent("landkreis", "sk-suhl")]
+    )
+    _, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert messages[0]["text"].startswith("**Bildungsfreistellung Thüringen")
+
+
+async def test_nothing_known_is_said_honestly(tmp_path: Path, domain: dict) -> None:
+    events, messages = await run(
+        ActionAnswerTopic(small_index(tmp_path)), make_tracker("hmm", intent="inform"), domain
+    )
+    assert events == []
+    assert messages[0]["text"].startswith("Ich konnte kein bestimmtes Förderprogramm erkennen.")
+
+
+async def test_events_are_filtered_by_expiry_and_district(tmp_path: Path, domain: dict) -> None:
+    base = {"kind": "job_fair", "summary": "Eine Messe für Ausbildung.", "sources": [{"url": "https://example.org/messe", "title": "Messe"}], "stand": "2026-01-15", "review_by": "2027-03-31"}  # fmt: skip
+    events = [
+        {**base, "id": "lokal", "title": "Lokale Messe", "starts": "2027-03-01", "expires": "2027-03-01", "landkreise": ["lk-test"]},
+        {**base, "id": "anderswo", "title": "Andere Messe", "expires": "2027-03-01", "landkreise": ["lk-zwei"]},
+        {**base, "id": "vorbei", "title": "Alte Messe", "expires": "2026-01-01"},
+        {**base, "id": "online", "title": "Webinar", "kind": "webinar", "expires": "2027-06-01"},
+    ]  # fmt: skip
+    zwei = landkreis_data(
+        id="lk-zwei", name="Zweitkreis", aliases=[], towns=[], postcodes=["75000"], contacts={}
+    )
+    index = make_index(tmp_path, events=events, landkreise=[landkreis_data(), zwei])
+    action = ActionListEvents(index, today=lambda: dt.date(2026, 11, 21))
+    _, messages = await run(
+        action,
+        make_tracker("Messen?", intent="ask_events", entities=[ent("landkreis", "lk-test")]),
+        domain,
+    )
+    assert messages[0]["text"].splitlines() == [
+        "Veranstaltungen und Angebote:",
+        "- **Lokale Messe** (01.03.2027): Eine Messe für Ausbildung.",
+        "- **Webinar** (Termin noch nicht veröffentlicht): Eine Messe für Ausbildung.",
+        "Stand 15.01.2026",
+    ]

@@ -1,0 +1,47 @@
+"""Erasure on request in the SQL tracker store (SQLite here; the same SQL for PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import ErasingSQLTrackerStore
+
+DOMAIN = Domain.from_dict(
+    {
+        "slots": {
+            "erase_requested": {
+                "type": "bool",
+                "influence_conversation": False,
+                "mappings": [{"type": "custom"}],
+            }
+        }
+    }
+)
+
+
+def store(tmp_path: Path) -> ErasingSQLTrackerStore:
+    return ErasingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+
+
+async def test_normal_save_appends_and_erasure_deletes_only_that_sender(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    for sender in ("alice", "bob"):
+        tracker = DialogueStateTracker.from_events(
+            sender, [ActionExecuted("action_listen"), UserUttered("Hallo")], slots=DOMAIN.slots
+        )
+        await s.save(tracker)
+    alice = await s.retrieve("alice")
+    assert alice is not None
+    assert alice.latest_message is not None
+    assert alice.latest_message.text == "Hallo"
+
+    alice.update(SlotSet("erase_requested", True))
+    await s.save(alice)
+    assert await s.retrieve("alice") is None
+    bob = await s.retrieve("bob")
+    assert bob is not None
+    assert len(bob.events) == 2
