@@ -9,6 +9,7 @@ from actions.contact_replies import regional_contacts
 from knowledge.index import KnowledgeIndex
 from knowledge.rates import format_value, rate_for
 from knowledge.schema import Event, Landkreis, Program
+from knowledge.text import normalize
 
 
 def program_line(program: Program, employees: int | None, lang: str) -> str:
@@ -54,27 +55,56 @@ def check_result(
         if lang == "en"
         else "Nächster Schritt: Lassen Sie sich vor dem Start beraten:"
     ]
-    contacts = regional_contacts(index, landkreis, role, limit=2) if landkreis else []
+    prefer = (
+        ["network"] if any(p.id == "transformationsnetzwerke-automobil" for p in programs) else []
+    )
+    contacts = (
+        regional_contacts(index, landkreis, role, limit=2 + len(prefer), prefer=prefer)
+        if landkreis
+        else []
+    )
     contacts = contacts or index.contacts_for_program(programs[0], landkreis)[:2]
     step_lines += [f"- {contact_line(c, lang)}" for c in contacts]
     step: Message = {"text": "\n".join(step_lines), "buttons": more_buttons(programs, lang)}
     return [facts, step]
 
 
+def named_events(index: KnowledgeIndex, text: str, today: dt.date) -> list[Event]:
+    """Current events whose title the user wrote ("Woche der Ausbildung")."""
+    padded = f" {normalize(text)} "
+
+    def names(e: Event) -> set[str]:  # the title, its part before "(", and the id's words
+        return {normalize(e.title), normalize(e.title.split("(")[0]), e.id.replace("-", " ")}
+
+    return [
+        e
+        for e in index.kb.events.values()
+        if e.expires >= today and any(f" {n} " in padded for n in names(e) if n)
+    ]
+
+
 def upcoming_events(
-    index: KnowledgeIndex, landkreis: Landkreis | None, today: dt.date, limit: int = 4
+    index: KnowledgeIndex,
+    landkreis: Landkreis | None,
+    today: dt.date,
+    limit: int = 4,
+    named: list[Event] | None = None,
 ) -> list[Event]:
     events = [e for e in index.kb.events.values() if e.expires >= today]
     if landkreis is not None:
         local = [e for e in events if not e.landkreise or landkreis.id in e.landkreise]
         events = local
-    return sorted(events, key=lambda e: (e.starts or dt.date.max, e.title))[:limit]
+    named = named or []
+    rest = sorted(
+        (e for e in events if e not in named), key=lambda e: (e.starts or dt.date.max, e.title)
+    )
+    return (named + rest)[: max(limit, len(named))]
 
 
 def events_reply(
-    index: KnowledgeIndex, landkreis: Landkreis | None, today: dt.date, lang: str
+    index: KnowledgeIndex, landkreis: Landkreis | None, today: dt.date, lang: str, text: str = ""
 ) -> list[Message]:
-    events = upcoming_events(index, landkreis, today)
+    events = upcoming_events(index, landkreis, today, named=named_events(index, text, today))
     if not events:
         text = (
             "I know of no upcoming events right now. Your chamber (IHK/HWK) and employment agency publish their dates."

@@ -31,6 +31,12 @@ def latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text  # button payloads carry no words
 
 
+def question_text(tracker: Tracker) -> str:
+    """The words of the question: the latest message, or after a disambiguation button
+    (a payload without words) the unclear message the buttons were offered for."""
+    return latest_text(tracker) or (tracker.get_slot("unclear_text") or "")
+
+
 def language(tracker: Tracker) -> str:
     values = entity_values(tracker, "language")
     if values:

@@ -18,6 +18,17 @@ KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
 DEFAULT_KINDS = ("agentur_fuer_arbeit", "arbeitgeber_service", "ihk", "hwk", "union", "network")
 
 
+def contact_cards(contacts: list[Contact], lang: str) -> list[Message]:
+    """What a named office or network does, and how to reach it."""
+    lines: list[str] = []
+    for c in contacts:
+        role = c.role_en if lang == "en" and c.role_en else c.role
+        lines += [f"**{c.name}**: {role}", f"- {contact_line(c, lang)}"]
+    stand = max(c.stand for c in contacts)
+    lines.append(f"As of {stand:%d %b %Y}" if lang == "en" else f"Stand {stand:%d.%m.%Y}")
+    return [{"text": "\n".join(lines)}]
+
+
 def regional_contacts(
     index: KnowledgeIndex,
     landkreis: Landkreis,

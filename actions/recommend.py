@@ -81,7 +81,11 @@ def recommend(index: KnowledgeIndex, profile: Profile, limit: int = 3) -> list[P
     situation = profile.situation or "weiterbildung"
     if profile.role in ("apprentice", "school_leaver") and situation == "weiterbildung":
         situation = "ausbildung"
-    candidates = [p for i in SITUATION_PROGRAMS.get(situation, ()) if (p := index.program(i))]
+    if situation == "strukturwandel" and profile.role in ("employer", "works_council"):
+        situation = "strukturwandel_employer"
+    if situation not in SITUATION_PROGRAMS:
+        situation = "weiterbildung"
+    candidates = [p for i in SITUATION_PROGRAMS[situation] if (p := index.program(i))]
     if profile.role:
         fitting = [p for p in candidates if profile.role in {a.value for a in p.audiences}]
         candidates = fitting or candidates

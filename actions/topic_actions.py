@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
 from actions.check_replies import events_reply
-from actions.common import KnowledgeAction, entity_values, language, latest_text, send
-from actions.contact_replies import contact_finder, regional_contacts
+from actions.common import KnowledgeAction, entity_values, language, question_text, send
+from actions.contact_replies import contact_cards, contact_finder, regional_contacts
 from actions.details import relevant_details
 from actions.honesty import asks_course_price, asks_statistics, mentioned_contact_kinds
 from actions.recommend import rank, topic_programs
@@ -25,6 +25,9 @@ from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Landkreis, Program
 
 logger = logging.getLogger(__name__)
+
+# intents where a named office or network is the answer itself
+CONTACT_INTENTS = {"ask_netzwerk", "ask_contact", "inform", "ask_foerder_check", "ask_job_at_risk"}
 
 
 class ActionAnswerTopic(KnowledgeAction):
@@ -59,7 +62,7 @@ class ActionAnswerTopic(KnowledgeAction):
         return named
 
     def _named_programs(self, tracker: Tracker) -> list[Program]:
-        named = self.index.find_programs(latest_text(tracker))
+        named = self.index.find_programs(question_text(tracker))
         for pid in entity_values(tracker, "program"):
             program = self.index.program(pid)
             if program and program not in named:
@@ -86,9 +89,18 @@ class ActionAnswerTopic(KnowledgeAction):
         elif not programs and topic in TOPIC_PROGRAMS:
             programs = topic_programs(self.index, topic)
 
-        text = latest_text(tracker)
+        text = question_text(tracker)
+        if tracker.get_slot("unclear_text"):
+            events.append(SlotSet("unclear_text", None))
+        no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
+        named_contacts = self.index.find_contacts(text)
+        if named_contacts and not named and intent in CONTACT_INTENTS:
+            send(dispatcher, contact_cards(named_contacts[:2], lang))
+            return events
         if not programs:
-            if landkreis is not None or self.index.find_contacts(text):
+            if no_figure:
+                dispatcher.utter_message(text=answers.no_figure_line(lang))
+            if landkreis is not None or named_contacts:
                 send(
                     dispatcher,
                     contact_finder(
@@ -101,16 +113,28 @@ class ActionAnswerTopic(KnowledgeAction):
             return events
 
         relevance: dict[str, float] = {}
-        if not named and text:
+        by_payload = bool(entity_values(tracker, "program")) and not text
+        if text and not by_payload:
             hits = self.search.search(text, limit=5)
             relevance = {p.id: score for p, score in hits}
-            programs += [p for p, score in hits if score >= 5.0 and p not in programs]
+            if named:  # an alias named a program; a far better match in the words still wins
+                best_named = max(relevance.get(p.id, 0.0) for p in programs)
+                extra = [p for p, sc in hits if sc >= 10.0 and sc >= 1.5 * best_named]
+            else:  # only clearly better matches (2x) than the routing's first choice
+                base = relevance.get(programs[0].id, 0.0) if programs else 0.0
+                extra = [p for p, sc in hits if sc >= max(5.0, 2.0 * base)]
+            programs += [p for p in extra if p not in programs]
+        base = relevance.get(programs[0].id, 0.0)
         ranked = rank(
-            programs, role=role, landkreis=landkreis, keep_ended=named, relevance=relevance
+            programs,
+            role=role,
+            landkreis=landkreis,
+            keep_ended=named,
+            relevance=relevance,
+            min_relevance=max(3.0, 2.0 * base),
         )
         program, others = ranked[0], ranked[1:]
         logger.debug("answering %s for intent %s", program.id, intent)
-        no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
         shown = f"{program.summary} {program.key_figure}"
         send(
             dispatcher,
@@ -147,6 +171,12 @@ class ActionListEvents(KnowledgeAction):
     ) -> list[EventType]:
         send(
             dispatcher,
-            events_reply(self.index, self.landkreis(tracker), self.today(), language(tracker)),
+            events_reply(
+                self.index,
+                self.landkreis(tracker),
+                self.today(),
+                language(tracker),
+                question_text(tracker),
+            ),
         )
         return []

@@ -67,6 +67,13 @@ TOPIC_PROGRAMS: dict[str, tuple[str, ...]] = {
 
 # Förder-Check situation -> programs in order of fit
 SITUATION_PROGRAMS: dict[str, tuple[str, ...]] = {
+    "strukturwandel_employer": (
+        "weiterbildung-beschaeftigte",
+        "qualifizierungsgeld",
+        "transformationsnetzwerke-automobil",
+        "transferkurzarbeitergeld",
+        "inqa-coaching",
+    ),
     "strukturwandel": (
         "weiterbildung-beschaeftigte",
         "qualifizierungsgeld",

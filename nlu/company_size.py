@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 _NUMBER = r"(?P<n>\d{1,3}(?:[.\s]\d{3})+|\d{1,6})"
 _PEOPLE = (
-    r"(?:mitarbeiter(?:innen|inne|n|in)?|mitarbeitende[nr]?|ma|leute|personen|beschaeftigte[nr]?"
+    r"(?:mitarbeiter(?:innen|inne|n|in)?|mitarbeitende[nr]?|ma|leuten?|personen|beschaeftigte[nr]?"
     r"|beschäftigte[nr]?|angestellte[nr]?|arbeitnehmer(?:innen|n)?|kolleg(?:en|innen)|koepfe|köpfe"
     r"|menschen|employees|staff|people|workers|persons)"
 )

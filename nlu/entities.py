@@ -28,6 +28,7 @@ _PLZ = re.compile(r"(?<![\d.,])\d{5}(?![\d.,]?\d)")
 # entity types whose spans must not overlap; `situation` is extra information beside them
 PRIMARY = ("program", "landkreis", "role")
 SECONDARY = ("situation",)
+GENERAL_SITUATION = "weiterbildung"
 
 
 @dataclass(frozen=True)

@@ -133,4 +133,9 @@ SITUATION_PHRASES: dict[str, list[str]] = {
     "aufstieg": ["Meister", "Meisterin", "Techniker", "Technikerin", "Fachwirt", "Betriebswirt", "master craftsman"],
     "ausbildung": ["Ausbildungsplatz", "Lehrstelle", "Ausbildungsbetrieb", "apprenticeship"],
     "insolvenz": ["Insolvenz", "insolvent", "pleite", "Konkurs", "bankrupt", "insolvency"],
+    # the general wish; dropped when a more specific situation is named in the same message
+    "weiterbildung": [
+        "weiterbilden", "fortbilden", "selber weiterbilden", "mich weiterbilden", "Fortbildung machen",
+        "Weiterbildung machen", "further training", "upskill",
+    ],
 }  # fmt: skip

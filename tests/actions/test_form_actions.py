@@ -220,3 +220,38 @@ async def test_training_need_is_stored_with_consented_email(
     assert events == [
         SlotSet(s, None) for s in ("need_topic", "need_people", "need_timeframe", "need_email")
     ]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "employee",
+        "employer",
+        "apprentice",
+        "works_council",
+        "unemployed",
+        "self_employed",
+        "school_leaver",
+        None,
+    ],
+)
+@pytest.mark.parametrize(
+    "situation",
+    [
+        "strukturwandel",
+        "kurzarbeit",
+        "ohne_abschluss",
+        "arbeitslos",
+        "aufstieg",
+        "ausbildung",
+        "insolvenz",
+        "weiterbildung",
+        None,
+    ],
+)
+def test_every_profile_gets_programs(
+    real_index: KnowledgeIndex, role: str | None, situation: str | None
+) -> None:
+    suhl = real_index.kb.landkreise["sk-suhl"]
+    for landkreis in (None, suhl):
+        assert recommend(real_index, Profile(role, 50, situation, landkreis)) != []

@@ -141,3 +141,36 @@ async def test_events_are_filtered_by_expiry_and_district(tmp_path: Path, domain
         "- **Webinar** (Termin noch nicht veröffentlicht): Eine Messe für Ausbildung.",
         "Stand 15.01.2026",
     ]
+
+
+async def test_named_event_comes_first(real_index: KnowledgeIndex, domain: dict) -> None:
+    action = ActionListEvents(real_index, today=lambda: dt.date(2026, 11, 21))
+    tracker = make_tracker("Wann ist die Woche der Ausbildung dieses Jahr?", intent="ask_events")
+    _, messages = await run(action, tracker, domain)
+    lines = messages[0]["text"].splitlines()
+    assert lines[1].startswith("- **Woche der Ausbildung der Bundesagentur für Arbeit**")
+    assert "März" in lines[1]
+
+
+async def test_routing_wins_over_weak_word_matches(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    tracker = make_tracker(
+        "Wir sind 45 Leute, wie viel zahlt die Arbeitsagentur bei einer Weiterbildung zum CNC-Fachmann?",
+        intent="ask_weiterbildung_foerderung",
+        entities=[ent("company_size", "45")],
+    )
+    _, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert messages[0]["text"].startswith(
+        "**Weiterbildungsförderung für Beschäftigte (§ 82 SGB III)**"
+    )
+    assert "- Anteil der Agentur für Arbeit an den Lehrgangskosten: 100 %" in messages[0]["text"]
+
+
+async def test_a_far_better_match_beats_an_alias(real_index: KnowledgeIndex, domain: dict) -> None:
+    tracker = make_tracker(
+        "Gibt es eine Prämie, wenn man die Umschulung besteht? Hab was von 1500 Euro gehört.",
+        intent="ask_berufsabschluss",
+    )
+    _, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert messages[0]["text"].startswith("**Weiterbildungsprämie")

@@ -29,7 +29,11 @@ def new_sender() -> str:
 def test_worker_whose_department_closes(stack: Stack) -> None:
     """Issue example 1: a worker, department closing because of e-cars."""
     s = new_sender()
-    reply = say(stack, s, "Mein Chef sagt, unsere Abteilung wird wegen E-Autos dichtgemacht – kann ich noch was lernen und wer zahlt das?")
+    reply = say(
+        stack,
+        s,
+        "Mein Chef sagt, unsere Abteilung wird wegen E-Autos dichtgemacht – kann ich noch was lernen und wer zahlt das?",
+    )
     # role (employee, "mein Chef") and situation (e-cars, closing) are known: straight to the result
     assert "Das passt am ehesten zu Ihnen:" in reply
     assert "Weiterbildungsförderung für Beschäftigte (§ 82 SGB III)" in reply
