@@ -65,6 +65,12 @@ def check_result(
     )
     contacts = contacts or index.contacts_for_program(programs[0], landkreis)[:2]
     step_lines += [f"- {contact_line(c, lang)}" for c in contacts]
+    if landkreis is None:
+        step_lines.append(
+            "Tell me your town or postcode and I will name the office responsible for you."
+            if lang == "en"
+            else "Nennen Sie mir Ihren Ort oder Ihre Postleitzahl, dann nenne ich die zuständige Stelle."
+        )
     step: Message = {"text": "\n".join(step_lines), "buttons": more_buttons(programs, lang)}
     return [facts, step]
 

@@ -255,3 +255,14 @@ def test_every_profile_gets_programs(
     suhl = real_index.kb.landkreise["sk-suhl"]
     for landkreis in (None, suhl):
         assert recommend(real_index, Profile(role, 50, situation, landkreis)) != []
+
+
+async def test_check_result_without_place_invites_it(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    tracker = make_tracker("/inform", slots={"role": "employee", "situation": "aufstieg"})
+    dispatcher = CollectingDispatcher()
+    await ActionFoerderCheckResult(real_index).run(dispatcher, tracker, domain)
+    assert dispatcher.messages[1]["text"].splitlines()[-1] == (
+        "Nennen Sie mir Ihren Ort oder Ihre Postleitzahl, dann nenne ich die zuständige Stelle."
+    )
