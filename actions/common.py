@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import Message
 from actions.recommend import pick_role
-from actions.runtime import default_index
+from actions.runtime import default_index, default_search
+from actions.search import KnowledgeSearch
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Landkreis
 from nlu.company_size import parse_company_size
@@ -61,14 +62,25 @@ class KnowledgeAction(Action, abc.ABC):
     """Base for actions that read the knowledge base; tests inject their own index.
     Abstract, so that rasa-sdk does not register it as an action itself."""
 
-    def __init__(self, index: KnowledgeIndex | None = None) -> None:
+    def __init__(
+        self, index: KnowledgeIndex | None = None, search: KnowledgeSearch | None = None
+    ) -> None:
         self._index = index
+        self._search = search
 
     @property
     def index(self) -> KnowledgeIndex:
         if self._index is None:
             self._index = default_index()
         return self._index
+
+    @property
+    def search(self) -> KnowledgeSearch:
+        if self._search is None:
+            self._search = (
+                default_search() if self._index is None else KnowledgeSearch(self._index.kb)
+            )
+        return self._search
 
     @abc.abstractmethod
     def name(self) -> str:

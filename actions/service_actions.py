@@ -13,10 +13,7 @@ from actions import answers
 from actions.answers import contact_line
 from actions.common import KnowledgeAction, entity_values, language, latest_text, send
 from actions.contact_replies import handoff, hotlines
-from actions.runtime import default_search
-from actions.search import KnowledgeSearch
 from actions.topics import intent_title
-from knowledge.index import KnowledgeIndex
 
 NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "something_else"}
 CARRIED_ENTITIES = ("program", "company_size", "landkreis", "plz", "role")
@@ -93,18 +90,6 @@ class ActionDisambiguate(KnowledgeAction):
 
 class ActionSearchKnowledge(KnowledgeAction):
     """Second step: search the knowledge base for the unclear question; then offer a human."""
-
-    def __init__(
-        self, index: KnowledgeIndex | None = None, search: KnowledgeSearch | None = None
-    ) -> None:
-        super().__init__(index)
-        self._search = search
-
-    @property
-    def search(self) -> KnowledgeSearch:
-        if self._search is None:
-            self._search = default_search()
-        return self._search
 
     def name(self) -> str:
         return "action_search_knowledge"

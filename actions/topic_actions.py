@@ -18,8 +18,6 @@ from actions.contact_replies import contact_cards, contact_finder, regional_cont
 from actions.details import relevant_details
 from actions.honesty import asks_course_price, asks_statistics, mentioned_contact_kinds
 from actions.recommend import rank, topic_programs
-from actions.runtime import default_search
-from actions.search import KnowledgeSearch
 from actions.topics import TOPIC_PROGRAMS
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Landkreis, Program
@@ -33,18 +31,6 @@ CONTACT_INTENTS = {"ask_netzwerk", "ask_contact", "inform", "ask_foerder_check",
 class ActionAnswerTopic(KnowledgeAction):
     """Named program first; otherwise the programs of the question's topic, ranked by the
     user's Land and role; a follow-up ("und bei 600 Leuten?") re-answers the last topic."""
-
-    def __init__(
-        self, index: KnowledgeIndex | None = None, search: KnowledgeSearch | None = None
-    ) -> None:
-        super().__init__(index)
-        self._search = search
-
-    @property
-    def search(self) -> KnowledgeSearch:
-        if self._search is None:
-            self._search = default_search()
-        return self._search
 
     def name(self) -> str:
         return "action_answer_topic"
