@@ -1,0 +1,205 @@
+"""Handlers that carry Telegram updates to Rasa and the replies back.
+
+A bridge to Rasa's REST channel rather than a custom Rasa input channel: the Telegram side
+runs on python-telegram-bot (rate limiter, retries, polling or webhook) in its own process,
+and Rasa stays unchanged (its own Telegram channel uses aiogram).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram.formatting import render
+from bot.telegram.identity import pseudonym
+from bot.telegram.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Telegram command -> what Rasa receives (an intent payload)
+COMMANDS: dict[str, str] = {
+    "start": "/greet",
+    "hilfe": "/ask_capabilities",
+    "help": "/ask_capabilities",
+    "datenschutz": "/ask_privacy",
+    "loeschen": "/request_deletion",
+    "neustart": "/restart",
+    "berater": "/request_human",
+}
+COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "de": {
+        "start": "Begrüßung, Datenschutz, was ich kann",
+        "hilfe": "Was kann der Förderlotse?",
+        "datenschutz": "Was wird gespeichert?",
+        "loeschen": "Meinen Verlauf löschen",
+        "neustart": "Gespräch neu beginnen",
+        "berater": "Mit einem Menschen sprechen",
+    },
+    "en": {
+        "start": "Welcome, privacy, what I can do",
+        "hilfe": "What can you do?",
+        "datenschutz": "What is stored?",
+        "loeschen": "Erase my conversation",
+        "neustart": "Start over",
+        "berater": "Talk to a person",
+    },
+}
+TEXT_ONLY = {
+    "de": "Bitte schreiben Sie Ihre Frage als Text. Bilder, Sprachnachrichten und Dateien kann ich nicht lesen.",
+    "en": "Please type your question as text. I cannot read pictures, voice messages or files.",
+}
+UNAVAILABLE = {
+    "de": "Der Förderlotse ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal.",
+    "en": "Förderlotse is not reachable right now. Please try again in a few minutes.",
+}
+MAX_INPUT = 2000
+
+
+def user_language(update: Update) -> str:
+    code = (update.effective_user.language_code or "de") if update.effective_user else "de"
+    return "de" if code.lower().startswith("de") else "en" if code else "de"
+
+
+class TelegramBridge:
+    def __init__(
+        self, rasa: RasaClient, key: bytes, *, bot_username: str | None = None, seen: int = 10_000
+    ) -> None:
+        self.rasa = rasa
+        self.key = key
+        self.bot_username = bot_username
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._seen_limit = seen
+
+    # -- wiring -----------------------------------------------------------------------------
+    def register(self, app: Application) -> None:
+        app.add_handler(CommandHandler(list(COMMANDS), self.on_command))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(
+            MessageHandler(
+                ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_other
+            )
+        )
+        app.add_error_handler(self.on_error)
+
+    def first_time(self, update: Update) -> bool:
+        """Each update is handled once (webhook retries, restarts of polling)."""
+        if update.update_id in self._seen:
+            return False
+        self._seen[update.update_id] = None
+        while len(self._seen) > self._seen_limit:
+            self._seen.popitem(last=False)
+        return True
+
+    def addressed(self, update: Update) -> bool:
+        """Private chats always; in groups only when mentioned or replied to."""
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None or message is None:
+            return False
+        if chat.type == ChatType.PRIVATE:
+            return True
+        text = message.text or ""
+        mentioned = bool(self.bot_username) and f"@{self.bot_username}".lower() in text.lower()
+        reply = message.reply_to_message
+        replied = reply is not None and reply.from_user is not None and reply.from_user.is_bot
+        return mentioned or replied
+
+    # -- handlers ---------------------------------------------------------------------------
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not self.first_time(update) or not self.addressed(update):
+            return
+        text = (message.text or "").strip()
+        if self.bot_username:
+            text = text.replace(f"@{self.bot_username}", "").strip()
+        if len(text) > MAX_INPUT:
+            lang = user_language(update)
+            await message.reply_text(
+                f"Ihre Nachricht ist zu lang (höchstens {MAX_INPUT} Zeichen). Bitte fassen Sie sich kürzer."
+                if lang == "de"
+                else f"Your message is too long (at most {MAX_INPUT} characters). Please shorten it."
+            )
+            return
+        await self.relay(update, context, text)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not self.first_time(update) or not self.addressed(update):
+            return
+        command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+        await self.relay(update, context, COMMANDS.get(command, "/ask_capabilities"))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or not self.first_time(update):
+            return
+        await query.answer()
+        if query.message is not None:
+            # the keyboard goes away, so a button cannot be pressed twice
+            await context.bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=None,
+            )
+        await self.relay(update, context, query.data or "")
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not self.first_time(update) or not self.addressed(update):
+            return
+        await message.reply_text(TEXT_ONLY[user_language(update)])
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One error sink: log without message content; tell the user something neutral."""
+        logger.error("error while handling a Telegram update", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(
+                    update.effective_chat.id, UNAVAILABLE[user_language(update)]
+                )
+            except Exception:
+                logger.warning("could not tell the user about the error")
+
+    # -- the round trip ---------------------------------------------------------------------
+    async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or not text:
+            return
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        sender = pseudonym(user.id, self.key)
+        metadata: dict[str, Any] = {"channel": "telegram", "language": user_language(update)}
+        try:
+            replies = await self.rasa.send(sender, text, metadata)
+        except RasaUnavailable:
+            await context.bot.send_message(chat.id, UNAVAILABLE[user_language(update)])
+            return
+        for out in render(replies):
+            markup = (
+                InlineKeyboardMarkup(
+                    [
+                        [InlineKeyboardButton(title, callback_data=data)]
+                        for title, data in out.buttons
+                    ]
+                )
+                if out.buttons
+                else None
+            )
+            await context.bot.send_message(
+                chat.id,
+                out.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )

@@ -1,0 +1,116 @@
+"""A fake Telegram Bot API server on loopback, speaking the real wire format over HTTP.
+
+python-telegram-bot talks to it through ``base_url``. It records every call, answers with
+Bot API shaped results, and can be told to fail a method (429 with retry_after, 500) a
+given number of times.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "Förderlotse", "username": "foerderlotse_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotApi:
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail(
+        self, method: str, status: int, times: int = 1, retry_after: int | None = None
+    ) -> None:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": status,
+            "description": f"fake error {status}",
+        }
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        self.failures.setdefault(method, []).extend([(status, body)] * times)
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method]
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.calls.append(Call(method, params))
+            pending = self.failures.get(method)
+            if pending:
+                return pending.pop(0)
+        return 200, {"ok": True, "result": self._result(method, params)}
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageReplyMarkup"):
+            chat_id = int(params.get("chat_id", 0))
+            return {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        if method == "getUpdates":
+            return []
+        return True
+
+
+def _params(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length).decode() if length else ""
+    kind = handler.headers.get("Content-Type", "")
+    if "json" in kind:
+        return json.loads(raw or "{}")
+    return {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
+
+
+class FakeBotApiServer:
+    def __init__(self) -> None:
+        self.api = FakeBotApi()
+        api = self.api
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                method = self.path.rstrip("/").rsplit("/", 1)[-1]
+                status, body = api.handle(method, _params(self))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/bot"
+
+    def __enter__(self) -> FakeBotApiServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,219 @@
+"""The bridge's handlers driven with real Update objects; every Bot API call goes over HTTP
+to the fake Bot API server; Rasa is an offline fake that records what it was sent."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application
+
+from bot.telegram.bridge import TEXT_ONLY, UNAVAILABLE, TelegramBridge
+from bot.telegram.identity import pseudonym
+from bot.telegram.rasa_client import RasaUnavailable
+from tests.telegram.fake_bot_api import FakeBotApiServer
+
+KEY = b"test-key"
+_update_ids = itertools.count(1)
+
+
+class FakeRasa:
+    def __init__(self, replies: list[dict[str, Any]] | None = None, down: bool = False) -> None:
+        self.replies = replies if replies is not None else [{"text": "**Antwort**"}]
+        self.down = down
+        self.sent: list[tuple[str, str, dict[str, Any] | None]] = []
+
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        if self.down:
+            raise RasaUnavailable("ConnectError")
+        self.sent.append((sender, text, metadata))
+        return self.replies
+
+
+def make_update(
+    text: str | None = "Hallo",
+    *,
+    user_id: int = 4711,
+    chat_type: str = "private",
+    lang: str = "de",
+    update_id: int | None = None,
+    photo: bool = False,
+    callback: str | None = None,
+) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": lang}
+    chat = {"id": user_id if chat_type == "private" else -100, "type": chat_type}
+    message: dict[str, Any] = {
+        "message_id": 1,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": user,
+    }
+    if photo:
+        message["photo"] = [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
+    elif text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+    update: dict[str, Any] = {"update_id": update_id or next(_update_ids)}
+    if callback is not None:
+        update["callback_query"] = {
+            "id": "cb1",
+            "from": user,
+            "chat_instance": "x",
+            "data": callback,
+            "message": message,
+        }
+    else:
+        update["message"] = message
+    return update
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotApiServer]:
+    with FakeBotApiServer() as s:
+        yield s
+
+
+@pytest.fixture
+async def app(server: FakeBotApiServer) -> AsyncIterator[Application]:
+    application = (
+        Application.builder()
+        .token("123:TEST")
+        .base_url(server.base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .build()
+    )
+    await application.initialize()
+    yield application
+    await application.shutdown()
+
+
+async def feed(app: Application, bridge: TelegramBridge, data: dict[str, Any]) -> None:
+    if not app.handlers:
+        bridge.register(app)
+    await app.process_update(Update.de_json(data, app.bot))
+
+
+async def test_text_goes_to_rasa_under_a_pseudonym_and_comes_back_as_html(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    rasa = FakeRasa(
+        [
+            {
+                "text": "**Qualifizierungsgeld** <script>x</script>",
+                "buttons": [{"title": "Azubi", "payload": '/inform{"role": "apprentice"}'}],
+            }
+        ]
+    )
+    bridge = TelegramBridge(rasa, KEY)
+    await feed(app, bridge, make_update("Was ist das Qualifizierungsgeld?"))
+    assert rasa.sent == [
+        (
+            pseudonym(4711, KEY),
+            "Was ist das Qualifizierungsgeld?",
+            {"channel": "telegram", "language": "de"},
+        )
+    ]
+    assert server.api.called("sendChatAction")[0]["action"] == "typing"
+    sent = server.api.called("sendMessage")
+    assert len(sent) == 1
+    assert sent[0]["text"] == "<b>Qualifizierungsgeld</b> &lt;script&gt;x&lt;/script&gt;"
+    assert sent[0]["parse_mode"] == "HTML"
+    keyboard = json.loads(sent[0]["reply_markup"])["inline_keyboard"]
+    assert keyboard == [[{"text": "Azubi", "callback_data": '/inform{"role": "apprentice"}'}]]
+
+
+async def test_button_press_answers_query_removes_keyboard_and_sends_payload(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY)
+    await feed(app, bridge, make_update(callback='/inform{"role": "apprentice"}'))
+    assert server.api.called("answerCallbackQuery")[0]["callback_query_id"] == "cb1"
+    edit = server.api.called("editMessageReplyMarkup")[0]
+    assert "reply_markup" not in edit or json.loads(edit["reply_markup"]) == {"inline_keyboard": []}
+    assert [t for _, t, _ in rasa.sent] == ['/inform{"role": "apprentice"}']
+
+
+async def test_photo_gets_polite_text_request_in_users_language(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY)
+    await feed(app, bridge, make_update(photo=True, lang="en"))
+    assert rasa.sent == []
+    assert [m["text"] for m in server.api.called("sendMessage")] == [TEXT_ONLY["en"]]
+
+
+async def test_commands_map_to_intents(app: Application, server: FakeBotApiServer) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY)
+    for command in ("/start", "/loeschen", "/berater", "/hilfe@foerderlotse_bot"):
+        await feed(app, bridge, make_update(command))
+    assert [t for _, t, _ in rasa.sent] == [
+        "/greet",
+        "/request_deletion",
+        "/request_human",
+        "/ask_capabilities",
+    ]
+
+
+async def test_groups_only_when_addressed(app: Application, server: FakeBotApiServer) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY, bot_username="foerderlotse_bot")
+    await feed(app, bridge, make_update("Hallo zusammen", chat_type="group"))
+    await feed(app, bridge, make_update("@foerderlotse_bot was ist QCG?", chat_type="group"))
+    assert [t for _, t, _ in rasa.sent] == ["was ist QCG?"]
+
+
+async def test_duplicate_update_is_processed_once(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY)
+    data = make_update("Hallo", update_id=424242)
+    await feed(app, bridge, data)
+    await feed(app, bridge, data)
+    assert len(rasa.sent) == 1
+    assert len(server.api.called("sendMessage")) == 1
+
+
+async def test_rasa_down_gives_a_polite_message(app: Application, server: FakeBotApiServer) -> None:
+    bridge = TelegramBridge(FakeRasa(down=True), KEY)
+    await feed(app, bridge, make_update("Hallo"))
+    assert [m["text"] for m in server.api.called("sendMessage")] == [UNAVAILABLE["de"]]
+
+
+async def test_429_with_retry_after_is_retried_and_delivered_once(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    server.api.fail("sendMessage", 429, times=1, retry_after=1)
+    bridge = TelegramBridge(FakeRasa(), KEY)
+    await feed(app, bridge, make_update("Hallo"))
+    attempts = server.api.called("sendMessage")
+    assert len(attempts) == 2  # the refused one and the retry
+    assert attempts[0]["text"] == attempts[1]["text"] == "<b>Antwort</b>"
+
+
+async def test_long_reply_is_split_and_too_long_input_refused(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    long_text = "\n\n".join(f"Absatz {i} " * 60 for i in range(20))
+    rasa = FakeRasa([{"text": long_text}])
+    bridge = TelegramBridge(rasa, KEY)
+    await feed(app, bridge, make_update("erzähl mal"))
+    parts = [m["text"] for m in server.api.called("sendMessage")]
+    assert len(parts) >= 3
+    assert all(len(p) <= 4096 for p in parts)
+    await feed(app, bridge, make_update("x" * 2001))
+    assert server.api.called("sendMessage")[-1]["text"].startswith("Ihre Nachricht ist zu lang")
+    assert len(rasa.sent) == 1
