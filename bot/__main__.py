@@ -27,6 +27,12 @@ def _install_signal_handlers(stop: threading.Event) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def telegram_line(settings: Settings) -> str:
+    if not settings.telegram_token:
+        return "off (set TELEGRAM_TOKEN to start it)"
+    return f"on ({settings.telegram_mode})"
+
+
 def run(settings: Settings) -> int:
     settings = settings.with_token()
     try:
@@ -39,10 +45,6 @@ def run(settings: Settings) -> int:
     write_endpoints(settings)
     stop = threading.Event()
     _install_signal_handlers(stop)
-    if settings.telegram_token:
-        logger.warning(
-            "TELEGRAM_TOKEN is set, but the Telegram channel is not part of this build yet"
-        )
     stack = Stack(settings, build_services(settings, model))
     started = time.monotonic()
     try:
@@ -55,6 +57,7 @@ def run(settings: Settings) -> int:
                 f"  Rasa socket.io      {settings.rasa_url}/socket.io\n"
                 f"  action server       {settings.actions_url}/health\n"
                 f"  tracker store       {settings.tracker_db}\n"
+                f"  Telegram channel    {telegram_line(settings)}\n"
                 "Press Ctrl-C to stop.\n",
                 flush=True,
             )

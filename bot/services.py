@@ -33,7 +33,7 @@ class ServiceError(RuntimeError):
 class Service:
     name: str
     cmd: list[str]
-    ready_url: str
+    ready_url: str | None  # None: ready as soon as the process runs (e.g. Telegram polling)
     env: dict[str, str] = field(default_factory=dict)
     log_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
@@ -58,6 +58,8 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def is_ready(self) -> bool:
+        if self.ready_url is None:
+            return self.alive()
         try:
             with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
                 return 200 <= resp.status < 300
@@ -152,6 +154,19 @@ def build_services(
         },
     )
     services = [actions, web, rasa]
+    if settings.telegram_token:
+        services.append(
+            Service(
+                name="telegram",
+                cmd=[py, "-m", "bot.telegram"],
+                ready_url=None,
+                env={
+                    **common,
+                    "FOERDERLOTSE_HOST": settings.host,
+                    "RASA_PORT": str(settings.rasa_port),
+                },
+            )
+        )
     if log_dir is not None:
         for s in services:
             s.log_file = log_dir / f"{s.name}.out"

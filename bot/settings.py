@@ -24,6 +24,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _mode(raw: str) -> str:
+    mode = raw.strip().lower() or "polling"
+    if mode not in ("polling", "webhook"):
+        raise ValueError(f"TELEGRAM_MODE must be polling or webhook, got {raw!r}")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -36,6 +43,12 @@ class Settings:
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     rasa_token: str = field(default="", repr=False)
     telegram_token: str = field(default="", repr=False)
+    telegram_api_base_url: str = ""
+    telegram_mode: str = "polling"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = field(default="", repr=False)
+    telegram_webhook_port: int = 8443
+    telegram_pseudonym_key: str = field(default="", repr=False)
     log_level: str = "INFO"
 
     @classmethod
@@ -54,6 +67,12 @@ class Settings:
             knowledge_dir=Path(env.get("FOERDERLOTSE_KNOWLEDGE", root / "knowledge")),
             rasa_token=env.get("RASA_AUTH_TOKEN", ""),
             telegram_token=env.get("TELEGRAM_TOKEN", ""),
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", ""),
+            telegram_mode=_mode(env.get("TELEGRAM_MODE", "polling")),
+            telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+            telegram_pseudonym_key=env.get("TELEGRAM_PSEUDONYM_KEY", ""),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 

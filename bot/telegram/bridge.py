@@ -7,6 +7,7 @@ and Rasa stays unchanged (its own Telegram channel uses aiogram).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -81,6 +82,7 @@ class TelegramBridge:
         self.bot_username = bot_username
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._seen_limit = seen
+        self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # -- wiring -----------------------------------------------------------------------------
     def register(self, app: Application) -> None:
@@ -176,6 +178,17 @@ class TelegramBridge:
     async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or not text:
+            return
+        # updates run concurrently across chats, but one chat's messages keep their order
+        # (one small lock per chat; kept, so a waiting message can never lose its place)
+        async with self._chat_locks.setdefault(chat.id, asyncio.Lock()):
+            await self._round_trip(update, context, text)
+
+    async def _round_trip(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
+    ) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
             return
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         sender = pseudonym(user.id, self.key)

@@ -29,6 +29,7 @@ class Call:
 class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -43,6 +44,10 @@ class FakeBotApi:
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         self.failures.setdefault(method, []).extend([(status, body)] * times)
+
+    def queue(self, update: dict[str, Any]) -> None:
+        with self._lock:
+            self.updates.append(update)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -68,7 +73,12 @@ class FakeBotApi:
                 "text": params.get("text", ""),
             }
         if method == "getUpdates":
-            return []
+            offset = int(params.get("offset") or 0)
+            with self._lock:
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+            if not pending:
+                time.sleep(0.2)  # a short long-poll, so the client does not spin
+            return pending
         return True
 
 

@@ -217,3 +217,51 @@ async def test_long_reply_is_split_and_too_long_input_refused(
     await feed(app, bridge, make_update("x" * 2001))
     assert server.api.called("sendMessage")[-1]["text"].startswith("Ihre Nachricht ist zu lang")
     assert len(rasa.sent) == 1
+
+
+async def test_500_then_success_is_retried(server: FakeBotApiServer) -> None:
+    from bot.telegram.request import RetryingRequest
+
+    sleeps: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    app = (
+        Application.builder()
+        .token("123:TEST")
+        .base_url(server.base_url)
+        .request(RetryingRequest(sleep=no_sleep))
+        .build()
+    )
+    await app.initialize()
+    try:
+        server.api.fail("sendMessage", 500, times=2)
+        message = await app.bot.send_message(4711, "Hallo")
+        assert message.text == "Hallo"
+        assert len(server.api.called("sendMessage")) == 3
+        assert sleeps == [0.5, 1.0]
+    finally:
+        await app.shutdown()
+
+
+async def test_persistent_network_failure_is_raised_after_the_attempts(
+    server: FakeBotApiServer,
+) -> None:
+    from telegram.error import NetworkError
+
+    from bot.telegram.request import RetryingRequest
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    request = RetryingRequest(attempts=3, sleep=no_sleep)
+    app = (
+        Application.builder()
+        .token("123:TEST")
+        .base_url("http://127.0.0.1:9/bot")
+        .request(request)
+        .build()
+    )
+    with pytest.raises(NetworkError):
+        await app.bot.get_me()

@@ -1,0 +1,67 @@
+"""Run the Telegram channel: ``python -m bot.telegram`` (started by ``make run`` when
+``TELEGRAM_TOKEN`` is set). Long polling by default; webhook with ``TELEGRAM_MODE=webhook``."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.rasa_client import RestRasaClient
+
+logger = logging.getLogger("bot.telegram")
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """TELEGRAM_PSEUDONYM_KEY, else a key made once and kept in var/ (mode 0600)."""
+    if settings.telegram_pseudonym_key:
+        return settings.telegram_pseudonym_key.encode()
+    path = settings.var_dir / "telegram-pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+        logger.info("made a new pseudonymisation key in %s", path)
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    if not settings.telegram_token:
+        logger.error("TELEGRAM_TOKEN is not set")
+        return 2
+    rasa = RestRasaClient(f"{settings.rasa_url}/webhooks/rest/webhook")
+    app, _ = build_application(
+        settings.telegram_token,
+        rasa,
+        pseudonym_key(settings),
+        base_url=settings.telegram_api_base_url or None,
+    )
+    if settings.telegram_mode == "webhook":
+        if not (settings.telegram_webhook_url and settings.telegram_webhook_secret):
+            logger.error("webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
+            return 2
+        logger.info(
+            "Telegram channel: webhook on %s:%d", settings.host, settings.telegram_webhook_port
+        )
+        app.run_webhook(
+            listen=settings.host,
+            port=settings.telegram_webhook_port,
+            url_path="telegram",
+            webhook_url=settings.telegram_webhook_url,
+            secret_token=settings.telegram_webhook_secret,
+        )
+    else:
+        logger.info("Telegram channel: long polling")
+        app.run_polling()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
