@@ -23,6 +23,7 @@ BOT_USER = {"id": 999, "is_bot": True, "first_name": "Förderlotse", "username":
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -48,6 +49,9 @@ class FakeBotApi:
     def queue(self, update: dict[str, Any]) -> None:
         with self._lock:
             self.updates.append(update)
+
+    def times(self, method: str) -> list[float]:
+        return [c.at for c in self.calls if c.method == method]
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
