@@ -46,6 +46,27 @@ def _say(dispatcher: CollectingDispatcher, tracker: Tracker, de: str, en: str) -
     dispatcher.utter_message(text=en if language(tracker) == "en" else de)
 
 
+def _count_slot(
+    slot: str,
+    value: Any,
+    limit: int,
+    example: int,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> dict[str, Any]:
+    """A head count between 1 and ``limit``; otherwise ask again with an example."""
+    number = as_int(value)
+    if number is None or number > limit:
+        _say(
+            dispatcher,
+            tracker,
+            f"Bitte nennen Sie eine Zahl, z. B. {example}.",
+            f"Please give a number, e.g. {example}.",
+        )
+        return {slot: None}
+    return {slot: float(number)}
+
+
 class _LandkreisMixin(KnowledgeAction):
     """Fills ``landkreis`` from a postcode or says that a place is unknown."""
 
@@ -124,16 +145,7 @@ class ValidateFoerderCheckForm(_LandkreisMixin, FormValidationAction):
     def validate_company_size(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = as_int(value)
-        if number is None or number > 1_000_000:
-            _say(
-                dispatcher,
-                tracker,
-                "Bitte nennen Sie eine Zahl, z. B. 45.",
-                "Please give a number, e.g. 45.",
-            )
-            return {"company_size": None}
-        return {"company_size": float(number)}
+        return _count_slot("company_size", value, 1_000_000, 45, dispatcher, tracker)
 
 
 class ActionFoerderCheckResult(KnowledgeAction):
@@ -218,16 +230,7 @@ class ValidateTrainingNeedForm(_LandkreisMixin, FormValidationAction):
     def validate_need_people(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = as_int(value)
-        if number is None or number > 100_000:
-            _say(
-                dispatcher,
-                tracker,
-                "Bitte nennen Sie eine Zahl, z. B. 8.",
-                "Please give a number, e.g. 8.",
-            )
-            return {"need_people": None}
-        return {"need_people": float(number)}
+        return _count_slot("need_people", value, 100_000, 8, dispatcher, tracker)
 
     def validate_need_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -91,7 +91,7 @@ class ActionAnswerTopic(KnowledgeAction):
                     dispatcher,
                     contact_finder(
                         self.index, landkreis, role=role, lang=lang,
-                        prefer=mentioned_contact_kinds(text), named=self.index.find_contacts(text)[:2],
+                        prefer=mentioned_contact_kinds(text), named=named_contacts[:2],
                     ),
                 )  # fmt: skip
             else:
