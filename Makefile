@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration clean
+.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration bench-telegram clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ pytest: setup
 	$(PY) -m pytest
 
 test: lint typecheck validate data-validate pytest ## Everything CI runs
+
+bench-telegram: setup ## Benchmark: Telegram bridge vs REST (latency, messages/s) -> var/bench/
+	$(PY) -m scripts.bench_telegram
 
 clean: ## Remove the environment, models and runtime data
 	rm -rf $(VENV) .tools models var .pytest_cache .mypy_cache .ruff_cache

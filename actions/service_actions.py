@@ -142,6 +142,8 @@ class ActionRequestHuman(KnowledgeAction):
                 self.index, self.landkreis(tracker), role=self.role(tracker), lang=language(tracker)
             ),
         )
+        # tells the channel to keep the way back to this user for an advisor's reply
+        dispatcher.utter_message(json_message={"control": "handoff"})
         return [SlotSet("handoff_requested", True)]
 
 
@@ -160,4 +162,6 @@ class ActionDeleteConversation(Action):
             if language(tracker) == "en"
             else "Ihr Gesprächsverlauf ist gelöscht. Wenn Sie wieder schreiben, beginnen wir neu."
         )
+        # tells the channel to forget its own data about this user too
+        dispatcher.utter_message(json_message={"control": "erased"})
         return [SlotSet("erase_requested", True)]

@@ -151,6 +151,9 @@ def build_services(
             "FOERDERLOTSE_HOST": settings.host,
             "WEB_PORT": str(settings.web_port),
             "RASA_PORT": str(settings.rasa_port),
+            "RASA_AUTH_TOKEN": settings.rasa_token,
+            "FOERDERLOTSE_INTERNAL_TOKEN": settings.internal_token,
+            "TELEGRAM_OUTBOUND_PORT": str(settings.telegram_outbound_port),
         },
     )
     services = [actions, web, rasa]
@@ -159,11 +162,13 @@ def build_services(
             Service(
                 name="telegram",
                 cmd=[py, "-m", "bot.telegram"],
-                ready_url=None,
+                ready_url=None,  # Telegram may be slow to reach; the stack does not wait
                 env={
                     **common,
                     "FOERDERLOTSE_HOST": settings.host,
                     "RASA_PORT": str(settings.rasa_port),
+                    "FOERDERLOTSE_INTERNAL_TOKEN": settings.internal_token,
+                    "TELEGRAM_OUTBOUND_PORT": str(settings.telegram_outbound_port),
                 },
             )
         )

@@ -24,6 +24,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if not 0 <= value <= 60:
+        raise ValueError(f"{name} must be between 0 and 60 seconds, got {value}")
+    return value
+
+
 def _mode(raw: str) -> str:
     mode = raw.strip().lower() or "polling"
     if mode not in ("polling", "webhook"):
@@ -49,6 +62,9 @@ class Settings:
     telegram_webhook_secret: str = field(default="", repr=False)
     telegram_webhook_port: int = 8443
     telegram_pseudonym_key: str = field(default="", repr=False)
+    telegram_outbound_port: int = 5056
+    telegram_typing_delay: float = 0.25
+    internal_token: str = field(default="", repr=False)
     log_level: str = "INFO"
 
     @classmethod
@@ -73,12 +89,23 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
             telegram_pseudonym_key=env.get("TELEGRAM_PSEUDONYM_KEY", ""),
+            telegram_outbound_port=_int(env, "TELEGRAM_OUTBOUND_PORT", 5056),
+            telegram_typing_delay=_seconds(env, "TELEGRAM_TYPING_DELAY", 0.25),
+            internal_token=env.get("FOERDERLOTSE_INTERNAL_TOKEN", ""),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
     def with_token(self) -> Settings:
         """Never run Rasa's HTTP API open: make up a token when none was configured."""
-        return self if self.rasa_token else replace(self, rasa_token=secrets.token_urlsafe(24))
+        return replace(
+            self,
+            rasa_token=self.rasa_token or secrets.token_urlsafe(24),
+            internal_token=self.internal_token or secrets.token_urlsafe(24),
+        )
+
+    @property
+    def telegram_outbound_url(self) -> str:
+        return f"http://{self.host}:{self.telegram_outbound_port}"
 
     @property
     def rasa_url(self) -> str:

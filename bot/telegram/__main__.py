@@ -8,7 +8,9 @@ import secrets
 import sys
 
 from bot.settings import Settings
-from bot.telegram.app import build_application
+from bot.telegram.app import OutboundConfig, build_application
+from bot.telegram.chats import ChatDirectory
+from bot.telegram.logs import watch_webhook_refusals
 from bot.telegram.rasa_client import RestRasaClient
 
 logger = logging.getLogger("bot.telegram")
@@ -33,6 +35,8 @@ def main() -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    level = logging.getLevelName(settings.log_level)
+    watch_webhook_refusals(level if isinstance(level, int) else logging.INFO)
     if not settings.telegram_token:
         logger.error("TELEGRAM_TOKEN is not set")
         return 2
@@ -41,7 +45,14 @@ def main() -> int:
         settings.telegram_token,
         rasa,
         pseudonym_key(settings),
+        chats=ChatDirectory(settings.var_dir / "telegram-chats.db"),
+        outbound=OutboundConfig(
+            settings.internal_token, settings.host, settings.telegram_outbound_port
+        )
+        if settings.internal_token
+        else None,
         base_url=settings.telegram_api_base_url or None,
+        typing_delay=settings.telegram_typing_delay,
     )
     if settings.telegram_mode == "webhook":
         if not (settings.telegram_webhook_url and settings.telegram_webhook_secret):

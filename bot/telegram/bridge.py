@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -23,7 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.formatting import render
+from bot.telegram.chats import ChatDirectory
+from bot.telegram.formatting import advisor_messages, render
 from bot.telegram.identity import pseudonym
 from bot.telegram.rasa_client import RasaClient, RasaUnavailable
 
@@ -75,17 +77,30 @@ def user_language(update: Update) -> str:
 
 class TelegramBridge:
     def __init__(
-        self, rasa: RasaClient, key: bytes, *, bot_username: str | None = None, seen: int = 10_000
+        self,
+        rasa: RasaClient,
+        key: bytes,
+        *,
+        chats: ChatDirectory | None = None,
+        bot_username: str | None = None,
+        seen: int = 10_000,
+        typing_delay: float = 0.25,
     ) -> None:
         self.rasa = rasa
         self.key = key
+        self.chats = chats if chats is not None else ChatDirectory(":memory:")
         self.bot_username = bot_username
+        # the typing indicator only when Rasa takes longer than this (saves one API call of
+        # the 30/s budget for every fast answer)
+        self.typing_delay = typing_delay
+        self._app: Application | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._seen_limit = seen
         self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # -- wiring -----------------------------------------------------------------------------
     def register(self, app: Application) -> None:
+        self._app = app
         app.add_handler(CommandHandler(list(COMMANDS), self.on_command))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -184,20 +199,56 @@ class TelegramBridge:
         async with self._chat_locks.setdefault(chat.id, asyncio.Lock()):
             await self._round_trip(update, context, text)
 
+    async def deliver_advisor_message(self, sender: str, text: str, advisor: str) -> bool:
+        """Send a human advisor's message to the chat behind ``sender`` (a pseudonym), marked
+        as from the advisor. False when no chat is known (no handoff asked, or erased)."""
+        address = self.chats.lookup(sender)
+        if address is None or self._app is None:
+            return False
+        async with self._chat_locks.setdefault(address.chat_id, asyncio.Lock()):
+            for part in advisor_messages(text, advisor, address.language):
+                await self._app.bot.send_message(address.chat_id, part, parse_mode=ParseMode.HTML)
+        return True
+
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # only a courtesy: never lose the answer over it
+            logger.warning("typing indicator not sent (%s)", type(exc).__name__)
+
+    def _apply_controls(
+        self, replies: list[dict[str, Any]], sender: str, chat_id: int, language: str
+    ) -> None:
+        """Control messages from the actions (Rasa ``custom`` payloads), never shown."""
+        for reply in replies:
+            custom = reply.get("custom")
+            control = custom.get("control") if isinstance(custom, dict) else None
+            if control == "handoff":
+                self.chats.remember(sender, chat_id, language)
+            elif control == "erased":
+                self.chats.forget(sender)
+
     async def _round_trip(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     ) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         sender = pseudonym(user.id, self.key)
         metadata: dict[str, Any] = {"channel": "telegram", "language": user_language(update)}
+        call = asyncio.ensure_future(self.rasa.send(sender, text, metadata))
         try:
-            replies = await self.rasa.send(sender, text, metadata)
+            await asyncio.wait_for(asyncio.shield(call), self.typing_delay)
+        except asyncio.TimeoutError:
+            await self._typing(context, chat.id)
+        except RasaUnavailable:
+            pass  # handled below
+        try:
+            replies = await call
         except RasaUnavailable:
             await context.bot.send_message(chat.id, UNAVAILABLE[user_language(update)])
             return
+        self._apply_controls(replies, sender, chat.id, user_language(update))
         for out in render(replies):
             markup = (
                 InlineKeyboardMarkup(

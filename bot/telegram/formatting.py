@@ -125,3 +125,21 @@ def render(replies: list[dict[str, Any]]) -> list[OutgoingMessage]:
                 )
             )
     return out
+
+
+ADVISOR_HEADER = {
+    "de": "💬 Nachricht von {name} (persönliche Beratung):",
+    "en": "💬 Message from {name} (personal advice):",
+}
+
+
+def advisor_messages(text: str, advisor: str, language: str = "de") -> list[str]:
+    """A human advisor's message as Telegram HTML: a bold header naming the advisor, then
+    their text, escaped (advisors type plain text; Telegram links bare URLs by itself)."""
+    header = ADVISOR_HEADER.get(language, ADVISOR_HEADER["de"]).format(name=advisor)
+    chunks = split_message(text.strip(), MAX_MESSAGE - 300)
+    return [
+        (f"<b>{html.escape(header, quote=False)}</b>\n" if i == 0 else "")
+        + html.escape(chunk, quote=False)
+        for i, chunk in enumerate(chunks)
+    ]

@@ -127,6 +127,7 @@ async def test_request_human_marks_handoff_and_names_regional_contacts(
         "Ich bin ein Bot und habe notiert, dass Sie mit einem Menschen sprechen möchten."
     )
     assert f"**{real_index.kb.contacts['aa-thueringen-suedwest'].name}**" in text
+    assert dispatcher.messages[-1]["custom"] == {"control": "handoff"}
 
 
 async def test_delete_conversation_requests_erasure(domain: dict) -> None:
@@ -139,3 +140,4 @@ async def test_delete_conversation_requests_erasure(domain: dict) -> None:
         dispatcher.messages[0]["text"]
         == "Ihr Gesprächsverlauf ist gelöscht. Wenn Sie wieder schreiben, beginnen wir neu."
     )
+    assert dispatcher.messages[-1]["custom"] == {"control": "erased"}

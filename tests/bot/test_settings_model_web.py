@@ -32,6 +32,18 @@ def test_token_is_generated_when_missing_and_kept_when_set() -> None:
     assert Settings.from_env({}).with_token().rasa_token != made.rasa_token
     assert Settings.from_env({"RASA_AUTH_TOKEN": "given"}).with_token().rasa_token == "given"
     assert "given" not in repr(Settings.from_env({"RASA_AUTH_TOKEN": "given"}))
+    assert len(made.internal_token) >= 24
+    assert made.internal_token != made.rasa_token
+    kept = Settings.from_env({"FOERDERLOTSE_INTERNAL_TOKEN": "inner"}).with_token()
+    assert kept.internal_token == "inner"
+    assert "inner" not in repr(kept)
+
+
+@pytest.mark.parametrize("raw", ["soon", "-1", "61"])
+def test_settings_reject_bad_typing_delays(raw: str) -> None:
+    with pytest.raises(ValueError, match="TELEGRAM_TYPING_DELAY"):
+        Settings.from_env({"TELEGRAM_TYPING_DELAY": raw})
+    assert Settings.from_env({"TELEGRAM_TYPING_DELAY": "0.5"}).telegram_typing_delay == 0.5
 
 
 def _project(tmp_path: Path) -> Path:

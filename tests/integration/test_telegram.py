@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,23 +23,27 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.contextmanager
-def telegram_runner(stack: Stack, server: FakeBotApiServer, **extra: str) -> Iterator[None]:
-    """`python -m bot.telegram` against the fake Bot API server, stopped afterwards."""
+def telegram_runner(stack: Stack, server: FakeBotApiServer, **extra: str) -> Iterator[Path]:
+    """`python -m bot.telegram` against the fake Bot API server, stopped afterwards; yields
+    the file its output goes to."""
     env = {
         **os.environ,
         "TELEGRAM_TOKEN": "123:TEST",
         "TELEGRAM_API_BASE_URL": server.base_url,
         "TELEGRAM_PSEUDONYM_KEY": "integration-key",
+        "TELEGRAM_TYPING_DELAY": "0",  # always show typing, so the test can see it
         "RASA_PORT": str(stack.settings.rasa_port),
         "FOERDERLOTSE_VAR": str(stack.settings.var_dir),
         **extra,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.telegram"], cwd=PROJECT_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    log = stack.settings.var_dir / f"telegram-{time.monotonic_ns()}.out"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.telegram"], cwd=PROJECT_ROOT, env=env,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
     try:
-        yield
+        yield log
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -47,9 +52,23 @@ def telegram_runner(stack: Stack, server: FakeBotApiServer, **extra: str) -> Ite
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+OUTBOUND_TOKEN = "outbound-integration-token"
+
+
+@pytest.fixture(scope="module")
+def outbound_port() -> int:
+    from tests.integration.conftest import free_port
+
+    return free_port()
+
+
 @pytest.fixture
-def telegram(stack: Stack) -> Iterator[FakeBotApiServer]:
-    with FakeBotApiServer() as server, telegram_runner(stack, server):
+def telegram(stack: Stack, outbound_port: int) -> Iterator[FakeBotApiServer]:
+    outbound = {
+        "FOERDERLOTSE_INTERNAL_TOKEN": OUTBOUND_TOKEN,
+        "TELEGRAM_OUTBOUND_PORT": str(outbound_port),
+    }
+    with FakeBotApiServer() as server, telegram_runner(stack, server, **outbound):
         yield server
 
 
@@ -95,7 +114,7 @@ def test_webhook_refuses_wrong_secrets_and_answers_with_the_right_one(stack: Sta
         "TELEGRAM_WEBHOOK_SECRET": "right-secret",
         "TELEGRAM_WEBHOOK_PORT": str(port),
     }
-    with FakeBotApiServer() as server, telegram_runner(stack, server, **webhook):
+    with FakeBotApiServer() as server, telegram_runner(stack, server, **webhook) as log:
         assert wait_for(lambda: len(server.api.called("setWebhook")) == 1)
         hook = server.api.called("setWebhook")[0]
         assert (hook["url"], hook["secret_token"]) == (
@@ -117,7 +136,7 @@ def test_webhook_refuses_wrong_secrets_and_answers_with_the_right_one(stack: Sta
             except urllib.error.HTTPError as err:
                 return err.code
 
-        assert wait_for(lambda: post("wrong") == 403, timeout=30)
+        assert wait_for(lambda: post("wrong-secret-value") == 403, timeout=30)
         assert post(None) == 403
         assert server.api.called("sendMessage") == []
         assert post("right-secret") == 200
@@ -126,3 +145,73 @@ def test_webhook_refuses_wrong_secrets_and_answers_with_the_right_one(stack: Sta
                 "Qualifizierungsgeld" in m["text"] for m in server.api.called("sendMessage")
             )
         )
+        output = log.read_text(encoding="utf-8")
+        assert "webhook request refused (403): wrong secret token" in output
+        assert "webhook request refused (403): missing secret token" in output
+        assert "wrong-secret-value" not in output
+        assert "Qualifizierungsgeld" not in output  # no message text in the log
+
+
+def test_start_berater_advisor_reply_and_loeschen_erases_everything(
+    telegram: FakeBotApiServer, stack: Stack, outbound_port: int
+) -> None:
+    import json
+    import sqlite3
+    import urllib.error
+    import urllib.request
+
+    from bot.telegram.identity import pseudonym
+
+    api = telegram.api
+    user = 555
+    sender = pseudonym(user, b"integration-key")
+
+    def texts() -> list[str]:
+        return [m["text"] for m in api.called("sendMessage") if int(m["chat_id"]) == user]
+
+    def said(fragment: str) -> bool:
+        return any(fragment in t for t in texts())
+
+    def advisor_post(text: str) -> int:
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{outbound_port}/advisor-messages",
+            data=json.dumps({"sender": sender, "text": text, "advisor": "Anna Berg"}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {OUTBOUND_TOKEN}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    def events() -> int:
+        with sqlite3.connect(stack.settings.tracker_db) as db:
+            row = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,))
+            return int(row.fetchone()[0])
+
+    api.queue(make_update("/start", user_id=user))
+    assert wait_for(lambda: said("Hinweis zum Datenschutz")), texts()
+    assert wait_for(lambda: len(texts()) >= 2), texts()  # notice, then the welcome
+    assert wait_for(lambda: advisor_post("vorher") == 404, timeout=30)  # no handoff yet
+
+    api.queue(make_update("/berater", user_id=user))
+    assert wait_for(lambda: said("habe notiert, dass Sie mit einem Menschen")), texts()
+    assert advisor_post("Guten Tag, hier ist Anna Berg. Wie kann ich helfen?") == 200
+    assert wait_for(lambda: said("Nachricht von Anna Berg")), texts()
+    assert texts()[-1].endswith("Guten Tag, hier ist Anna Berg. Wie kann ich helfen?")
+    assert events() > 0
+
+    api.queue(make_update("/loeschen", user_id=user))
+    assert wait_for(lambda: said("Soll ich Ihren gesamten Gesprächsverlauf")), texts()
+    question = next(m for m in api.called("sendMessage") if "Soll ich Ihren gesamten" in m["text"])
+    yes = json.loads(question["reply_markup"])["inline_keyboard"][0][0]
+    assert yes["text"] == "Ja, löschen"
+    api.queue(make_update(callback=yes["callback_data"], user_id=user))
+    assert wait_for(lambda: said("Ihr Gesprächsverlauf ist gelöscht")), texts()
+    assert events() == 0
+    assert advisor_post("Sind Sie noch da?") == 404
+    with sqlite3.connect(stack.settings.var_dir / "telegram-chats.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM chats").fetchone()[0] == 0

@@ -2,7 +2,8 @@
 
 python-telegram-bot talks to it through ``base_url``. It records every call, answers with
 Bot API shaped results, and can be told to fail a method (429 with retry_after, 500) a
-given number of times.
+given number of times, or stall it (no answer: the client's read times out, the call is
+not carried out, as when a request is lost on the way).
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    stalls: dict[str, list[float]] = field(default_factory=dict)
+    stalled: list[str] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
 
     def fail(
         self, method: str, status: int, times: int = 1, retry_after: int | None = None
@@ -46,9 +50,23 @@ class FakeBotApi:
             body["parameters"] = {"retry_after": retry_after}
         self.failures.setdefault(method, []).extend([(status, body)] * times)
 
-    def queue(self, update: dict[str, Any]) -> None:
+    def stall(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer for ``seconds``, then the
+        connection is closed; they are not carried out."""
+        self.stalls.setdefault(method, []).extend([seconds] * times)
+
+    def take_stall(self, method: str) -> float | None:
         with self._lock:
+            pending = self.stalls.get(method)
+            if pending:
+                self.stalled.append(method)
+                return pending.pop(0)
+        return None
+
+    def queue(self, update: dict[str, Any]) -> None:
+        with self._arrived:
             self.updates.append(update)
+            self._arrived.notify_all()
 
     def times(self, method: str) -> list[float]:
         return [c.at for c in self.calls if c.method == method]
@@ -77,12 +95,15 @@ class FakeBotApi:
                 "text": params.get("text", ""),
             }
         if method == "getUpdates":
+            # real long polling: answer as soon as an update arrives (at most 1 s of waiting,
+            # so a test's shutdown stays quick)
             offset = int(params.get("offset") or 0)
-            with self._lock:
-                pending = [u for u in self.updates if u["update_id"] >= offset]
-            if not pending:
-                time.sleep(0.2)  # a short long-poll, so the client does not spin
-            return pending
+            wait = min(float(params.get("timeout") or 0.05), 1.0)
+            with self._arrived:
+                self._arrived.wait_for(
+                    lambda: any(u["update_id"] >= offset for u in self.updates), timeout=wait
+                )
+                return [u for u in self.updates if u["update_id"] >= offset]
         return True
 
 
@@ -103,13 +124,22 @@ class FakeBotApiServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 method = self.path.rstrip("/").rsplit("/", 1)[-1]
-                status, body = api.handle(method, _params(self))
+                params = _params(self)
+                stall = api.take_stall(method)
+                if stall is not None:
+                    time.sleep(stall)
+                    self.close_connection = True
+                    return
+                status, body = api.handle(method, params)
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its read timed out, or it was stopped)
 
             def log_message(self, *args: object) -> None:
                 return

@@ -3,6 +3,7 @@ to the fake Bot API server; Rasa is an offline fake that records what it was sen
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -23,14 +24,21 @@ _update_ids = itertools.count(1)
 
 
 class FakeRasa:
-    def __init__(self, replies: list[dict[str, Any]] | None = None, down: bool = False) -> None:
-        self.replies = replies if replies is not None else [{"text": "**Antwort**"}]
+    def __init__(
+        self, replies: list[dict[str, Any]] | None = None, down: bool = False, delay: float = 0
+    ) -> None:
+        self.replies: list[dict[str, Any]] = (
+            replies if replies is not None else [{"text": "**Antwort**"}]
+        )
         self.down = down
+        self.delay = delay
         self.sent: list[tuple[str, str, dict[str, Any] | None]] = []
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.down:
             raise RasaUnavailable("ConnectError")
         self.sent.append((sender, text, metadata))
@@ -46,6 +54,7 @@ def make_update(
     update_id: int | None = None,
     photo: bool = False,
     callback: str | None = None,
+    edited: bool = False,
 ) -> dict[str, Any]:
     user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": lang}
     chat = {"id": user_id if chat_type == "private" else -100, "type": chat_type}
@@ -72,6 +81,9 @@ def make_update(
             "data": callback,
             "message": message,
         }
+    elif edited:
+        message["edit_date"] = int(time.time())
+        update["edited_message"] = message
     else:
         update["message"] = message
     return update
@@ -112,9 +124,10 @@ async def test_text_goes_to_rasa_under_a_pseudonym_and_comes_back_as_html(
                 "text": "**Qualifizierungsgeld** <script>x</script>",
                 "buttons": [{"title": "Azubi", "payload": '/inform{"role": "apprentice"}'}],
             }
-        ]
+        ],
+        delay=0.4,
     )
-    bridge = TelegramBridge(rasa, KEY)
+    bridge = TelegramBridge(rasa, KEY, typing_delay=0.1)
     await feed(app, bridge, make_update("Was ist das Qualifizierungsgeld?"))
     assert rasa.sent == [
         (
@@ -265,3 +278,81 @@ async def test_persistent_network_failure_is_raised_after_the_attempts(
     )
     with pytest.raises(NetworkError):
         await app.bot.get_me()
+
+
+async def test_network_timeout_is_retried_and_the_reply_sent_once(server: FakeBotApiServer) -> None:
+    from bot.telegram.app import build_application
+
+    app, _bridge = build_application(
+        "123:TEST", FakeRasa(), KEY, base_url=server.base_url, backoff=0.01, read_timeout=0.5
+    )
+    await app.initialize()
+    try:
+        server.api.stall("sendMessage", seconds=1.5)
+        await app.process_update(Update.de_json(make_update("Hallo"), app.bot))
+        assert server.api.stalled == ["sendMessage"]
+        assert [m["text"] for m in server.api.called("sendMessage")] == ["<b>Antwort</b>"]
+    finally:
+        await app.shutdown()
+
+
+async def test_edited_message_is_answered_as_the_corrected_question(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    rasa = FakeRasa()
+    bridge = TelegramBridge(rasa, KEY)
+    await feed(app, bridge, make_update("Was ist QCG"))
+    await feed(app, bridge, make_update("Was ist das QCG?", edited=True))
+    assert [t for _, t, _ in rasa.sent] == ["Was ist QCG", "Was ist das QCG?"]
+    assert len(server.api.called("sendMessage")) == 2
+
+
+async def test_control_messages_keep_and_forget_the_chat_and_are_never_shown(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    from bot.telegram.chats import ChatDirectory
+
+    chats = ChatDirectory(":memory:")
+    rasa = FakeRasa([{"text": "Antwort"}])
+    bridge = TelegramBridge(rasa, KEY, chats=chats)
+    sender = pseudonym(4711, KEY)
+    await feed(app, bridge, make_update("Hallo"))  # an ordinary message: nothing is kept
+    assert chats.lookup(sender) is None
+    rasa.replies = [{"text": "Ich habe notiert ..."}, {"custom": {"control": "handoff"}}]
+    await feed(app, bridge, make_update("/berater", lang="en"))
+    address = chats.lookup(sender)
+    assert address is not None
+    assert (address.chat_id, address.language) == (4711, "en")
+    assert [m["text"] for m in server.api.called("sendMessage")][-1] == "Ich habe notiert ..."
+
+    assert await bridge.deliver_advisor_message(sender, "Hallo <b>Frau</b> X", "Anna Berg")
+    advisor = server.api.called("sendMessage")[-1]
+    assert int(advisor["chat_id"]) == 4711
+    assert advisor["text"] == (
+        "<b>💬 Message from Anna Berg (personal advice):</b>\nHallo &lt;b&gt;Frau&lt;/b&gt; X"
+    )
+
+    rasa.replies = [{"text": "Gelöscht."}, {"custom": {"control": "erased"}}]
+    await feed(app, bridge, make_update("ja"))
+    assert chats.lookup(sender) is None
+    assert not await bridge.deliver_advisor_message(sender, "Noch da?", "Anna Berg")
+    assert len(server.api.called("sendMessage")) == 4
+
+
+async def test_fast_answers_need_no_typing_indicator(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    bridge = TelegramBridge(FakeRasa(), KEY, typing_delay=0.2)
+    await feed(app, bridge, make_update("Hallo"))
+    assert server.api.called("sendChatAction") == []
+    assert [m["text"] for m in server.api.called("sendMessage")] == ["<b>Antwort</b>"]
+
+
+async def test_slow_rasa_down_after_typing_still_gets_the_polite_message(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    server.api.fail("sendChatAction", 400)  # and the typing indicator itself fails
+    bridge = TelegramBridge(FakeRasa(down=True, delay=0.3), KEY, typing_delay=0.05)
+    await feed(app, bridge, make_update("Hallo"))
+    assert len(server.api.called("sendChatAction")) == 1
+    assert [m["text"] for m in server.api.called("sendMessage")] == [UNAVAILABLE["de"]]
