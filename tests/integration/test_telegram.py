@@ -215,3 +215,28 @@ def test_start_berater_advisor_reply_and_loeschen_erases_everything(
     assert advisor_post("Sind Sie noch da?") == 404
     with sqlite3.connect(stack.settings.var_dir / "telegram-chats.db") as db:
         assert db.execute("SELECT COUNT(*) FROM chats").fetchone()[0] == 0
+
+
+def test_html_looking_user_text_stays_text(telegram: FakeBotApiServer) -> None:
+    import re
+
+    api = telegram.api
+    user = 556
+    api.queue(
+        make_update(
+            '<b>Bildungszeit</b> & <script>alert(1)</script> <a href="javascript:x">hier</a>?',
+            user_id=user,
+        )
+    )
+
+    def replies() -> list[str]:
+        return [m["text"] for m in api.called("sendMessage") if int(m["chat_id"]) == user]
+
+    assert wait_for(lambda: len(replies()) >= 2), replies()  # the notice, then an answer
+    for text in replies():
+        tags = re.findall(r"</?([a-zA-Z]+)[^>]*>", text)
+        assert set(tags) <= {"b", "a"}, text
+        hrefs = re.findall(r'<a\b[^>]*href="([^"]*)"', text)
+        assert all(u.startswith(("https://", "http://")) for u in hrefs), text
+        assert re.search(r"&(?!(amp|lt|gt|quot|#\d+);)", text) is None, text  # & escaped
+    assert any("Bildungszeit" in t for t in replies())
