@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration bench-telegram clean
+.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration browser bench-telegram clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,10 +54,13 @@ typecheck: setup ## mypy on our packages
 unit: setup ## Fast tests only
 	$(PY) -m pytest -m "not integration"
 
-integration: setup ## Tests against real Rasa and action servers
+integration: setup browser ## Tests against real Rasa and action servers
 	$(PY) -m pytest -m integration
 
-pytest: setup
+browser: ## Install Debian's chromium for the browser tests (if missing)
+	bash scripts/ensure_chromium.sh
+
+pytest: setup browser
 	$(PY) -m pytest
 
 test: lint typecheck validate data-validate pytest ## Everything CI runs

@@ -30,7 +30,11 @@ class ActionSessionStart(Action):
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         for key, value in tracker.slots.items():
-            if value is not None and key not in ("requested_slot", "session_started_metadata"):
+            if value is not None and key not in (
+                "requested_slot",
+                "session_started_metadata",
+                "feedback",
+            ):
                 events.append(SlotSet(key, value))
         if not tracker.get_slot("privacy_notice_shown"):
             dispatcher.utter_message(response="utter_privacy_notice")

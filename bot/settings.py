@@ -65,6 +65,7 @@ class Settings:
     telegram_outbound_port: int = 5056
     telegram_typing_delay: float = 0.25
     internal_token: str = field(default="", repr=False)
+    widget_socket_url: str = ""  # public URL of Rasa's socket.io for the widget
     log_level: str = "INFO"
 
     @classmethod
@@ -92,6 +93,7 @@ class Settings:
             telegram_outbound_port=_int(env, "TELEGRAM_OUTBOUND_PORT", 5056),
             telegram_typing_delay=_seconds(env, "TELEGRAM_TYPING_DELAY", 0.25),
             internal_token=env.get("FOERDERLOTSE_INTERNAL_TOKEN", ""),
+            widget_socket_url=env.get("WIDGET_SOCKET_URL", ""),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
@@ -102,6 +104,10 @@ class Settings:
             rasa_token=self.rasa_token or secrets.token_urlsafe(24),
             internal_token=self.internal_token or secrets.token_urlsafe(24),
         )
+
+    @property
+    def socket_url(self) -> str:
+        return self.widget_socket_url or self.rasa_url
 
     @property
     def telegram_outbound_url(self) -> str:

@@ -91,7 +91,10 @@ def test_web_start_page_and_health() -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert "Förderlotse" in page.get_data(as_text=True)
-    assert "http://127.0.0.1:5111/webhooks/rest/webhook" in page.get_data(as_text=True)
+    assert '<script src="/widget.js" defer' in page.get_data(as_text=True)
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "ws://127.0.0.1:5111" in csp
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/nope").status_code == 404

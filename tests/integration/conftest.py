@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.model import ensure_model
 from bot.services import Stack, build_services, write_endpoints
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 
 
 def free_port() -> int:
@@ -32,12 +31,6 @@ def test_settings(var_dir: Path) -> Settings:
         var_dir=var_dir,
         rasa_token="integration-test-token",
     )
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    """Train once per session (cached across runs by the content hash)."""
-    return ensure_model(PROJECT_ROOT, PROJECT_ROOT / "models")
 
 
 @pytest.fixture(scope="module")
