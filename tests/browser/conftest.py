@@ -50,7 +50,7 @@ def restart(stack: Stack, name: str, timeout: float = 120) -> None:
         time.sleep(0.25)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # sync Playwright runs an event loop: end it with the module
 def browser() -> Iterator[Browser]:
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is missing: run `make browser`"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import socket
 import urllib.request
 from collections.abc import Iterator
@@ -17,9 +18,17 @@ from bot.settings import Settings
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port below Linux's ephemeral range (32768+), so that no outgoing connection
+    can take it between this check and the server's bind."""
+    for _ in range(200):
+        port = random.randint(20_000, 32_000)
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", port))  # the action server binds every interface
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found")
 
 
 def test_settings(var_dir: Path) -> Settings:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,21 +11,16 @@ import pytest
 from bot.telegram.app import OutboundConfig, build_application
 from bot.telegram.chats import ChatDirectory
 from bot.telegram.identity import pseudonym
+from tests.integration.conftest import free_port
 from tests.telegram.fake_bot_api import FakeBotApiServer
 from tests.telegram.test_bridge import KEY, FakeRasa
 
 TOKEN = "internal-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def outbound() -> AsyncIterator[tuple[httpx.AsyncClient, FakeBotApiServer, ChatDirectory]]:
-    port = _free_port()
+    port = free_port()
     chats = ChatDirectory(":memory:")
     with FakeBotApiServer() as server:
         app, _ = build_application(
