@@ -66,6 +66,8 @@ class Settings:
     telegram_typing_delay: float = 0.25
     internal_token: str = field(default="", repr=False)
     widget_socket_url: str = ""  # public URL of Rasa's socket.io for the widget
+    console_secret: str = field(default="", repr=False)
+    console_secure_cookies: bool = False
     log_level: str = "INFO"
 
     @classmethod
@@ -94,6 +96,9 @@ class Settings:
             telegram_typing_delay=_seconds(env, "TELEGRAM_TYPING_DELAY", 0.25),
             internal_token=env.get("FOERDERLOTSE_INTERNAL_TOKEN", ""),
             widget_socket_url=env.get("WIDGET_SOCKET_URL", ""),
+            console_secret=env.get("FOERDERLOTSE_CONSOLE_SECRET", ""),
+            console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "").lower()
+            in ("1", "true", "yes"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
@@ -124,6 +129,10 @@ class Settings:
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def console_db(self) -> Path:
+        return self.var_dir / "console.db"
 
     @property
     def tracker_db(self) -> Path:

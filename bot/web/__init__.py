@@ -3,8 +3,12 @@ page; later the advisor console."""
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, Response, jsonify, render_template, request, send_from_directory
 
+from bot.console import build_console, console_secret
+from bot.console.views import Console, init_console
 from bot.settings import Settings
 from bot.web.rasa_api import HttpRasaApi, RasaApi
 from bot.web.widget_api import bp as widget_api
@@ -16,12 +20,29 @@ CSP = (
 )
 
 
-def create_app(settings: Settings | None = None, rasa_api: RasaApi | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    rasa_api: RasaApi | None = None,
+    console: Console | None = None,
+) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
-    app.config["RASA_API"] = rasa_api or HttpRasaApi(settings.rasa_url, settings.rasa_token)
+    api = rasa_api or HttpRasaApi(settings.rasa_url, settings.rasa_token)
+    app.config["RASA_API"] = api
+    app.config["ERASE_CONVERSATION"] = lambda sender: api.append(
+        sender, [{"event": "slot", "name": "erase_requested", "value": True}]
+    )
     app.register_blueprint(widget_api)
+    init_console(
+        app,
+        console or build_console(settings),
+        secret_key=console_secret(settings),
+        secure_cookies=settings.console_secure_cookies,
+    )
+    app.jinja_env.filters["datetime"] = lambda ts: (
+        time.strftime("%d.%m.%Y %H:%M", time.localtime(float(ts))) if ts else ""
+    )
     socket = settings.socket_url.rstrip("/")
     csp = CSP.format(socket=socket, socket_ws=socket.replace("http", "ws", 1))
 

@@ -1,0 +1,39 @@
+"""The advisor console: transcripts, annotations, exports, accounts and audit log.
+
+Part of the project's web server (``create_app``); ``python -m bot.console`` manages accounts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from bot.console.accounts import AccountStore
+from bot.console.audit import AuditLog
+from bot.console.db import Database
+from bot.console.security import LoginThrottle
+from bot.console.transcripts import TranscriptStore
+from bot.console.views import Console
+from bot.settings import Settings
+
+
+def console_secret(settings: Settings) -> str:
+    """FOERDERLOTSE_CONSOLE_SECRET, else a key made once and kept in var/ (mode 0600)."""
+    if settings.console_secret:
+        return settings.console_secret
+    path: Path = settings.var_dir / "console-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def build_console(settings: Settings, db: Database | None = None) -> Console:
+    db = db or Database(settings.console_db)
+    return Console(
+        accounts=AccountStore(db),
+        audit=AuditLog(db),
+        transcripts=TranscriptStore(db, f"sqlite:///{settings.tracker_db}"),
+        throttle=LoginThrottle(),
+    )
