@@ -11,9 +11,11 @@ from pathlib import Path
 from bot.console.accounts import AccountStore
 from bot.console.audit import AuditLog
 from bot.console.db import Database
+from bot.console.handoff import HandoffService, HttpTelegramOutbound, TelegramOutbound
 from bot.console.security import LoginThrottle
 from bot.console.transcripts import TranscriptStore
 from bot.console.views import Console
+from bot.rasa_api import RasaApi
 from bot.settings import Settings
 
 
@@ -29,11 +31,20 @@ def console_secret(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def build_console(settings: Settings, db: Database | None = None) -> Console:
+def build_console(
+    settings: Settings,
+    rasa: RasaApi,
+    *,
+    db: Database | None = None,
+    telegram: TelegramOutbound | None = None,
+) -> Console:
     db = db or Database(settings.console_db)
+    if telegram is None and settings.internal_token:
+        telegram = HttpTelegramOutbound(settings.telegram_outbound_url, settings.internal_token)
     return Console(
         accounts=AccountStore(db),
         audit=AuditLog(db),
         transcripts=TranscriptStore(db, f"sqlite:///{settings.tracker_db}"),
         throttle=LoginThrottle(),
+        handoff=HandoffService(db, rasa, telegram),
     )

@@ -21,7 +21,13 @@ CREATE TABLE IF NOT EXISTS conversations (
     user_messages INTEGER NOT NULL DEFAULT 0, min_confidence REAL,
     fallback INTEGER NOT NULL DEFAULT 0, handoff INTEGER NOT NULL DEFAULT 0,
     negative_feedback INTEGER NOT NULL DEFAULT 0, positive_feedback INTEGER NOT NULL DEFAULT 0,
-    reviewed INTEGER NOT NULL DEFAULT 0);
+    reviewed INTEGER NOT NULL DEFAULT 0, handoff_ts REAL, landkreis TEXT);
+CREATE TABLE IF NOT EXISTS handoffs (
+    sender TEXT PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('active', 'closed')),
+    advisor TEXT NOT NULL, since REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS corrections (
+    message_id INTEGER PRIMARY KEY, sender TEXT NOT NULL, text TEXT NOT NULL,
+    intent TEXT NOT NULL, entities TEXT NOT NULL, advisor TEXT NOT NULL, ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY, sender TEXT NOT NULL, ts REAL NOT NULL, kind TEXT NOT NULL,
     text TEXT, intent TEXT, confidence REAL, entities TEXT, name TEXT, data TEXT);

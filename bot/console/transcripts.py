@@ -240,7 +240,14 @@ class TranscriptStore:
                 (event_id, sender, ts, name, json.dumps(value)),
             )
             if name == "handoff_requested" and value:
-                db.execute("UPDATE conversations SET handoff = 1 WHERE sender = ?", (sender,))
+                db.execute(
+                    "UPDATE conversations SET handoff = 1, handoff_ts = ? WHERE sender = ?",
+                    (ts, sender),
+                )
+            if name == "landkreis" and isinstance(value, str):
+                db.execute(
+                    "UPDATE conversations SET landkreis = ? WHERE sender = ?", (value, sender)
+                )
             if name == "feedback" and isinstance(value, dict):
                 column = (
                     "negative_feedback" if value.get("rating") == "down" else "positive_feedback"
@@ -249,7 +256,7 @@ class TranscriptStore:
 
     @staticmethod
     def _delete(db: Any, sender: str) -> None:
-        for table in ("messages", "tags", "notes", "conversations"):
+        for table in ("messages", "tags", "notes", "handoffs", "corrections", "conversations"):
             db.execute(f"DELETE FROM {table} WHERE sender = ?", (sender,))
 
     def delete(self, sender: str) -> None:

@@ -17,6 +17,7 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -27,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot.console.accounts import ROLES, AccountError, AccountStore
 from bot.console.audit import AuditLog
+from bot.console.handoff import DeliveryError, HandoffService
 from bot.console.security import (
     LoginThrottle,
     admin_required,
@@ -53,7 +55,9 @@ class Console:
         audit: AuditLog,
         transcripts: TranscriptStore,
         throttle: LoginThrottle,
+        handoff: HandoffService,
     ) -> None:
+        self.handoff = handoff
         self.accounts = accounts
         self.audit = audit
         self.transcripts = transcripts
@@ -187,7 +191,75 @@ def transcript(sender: str) -> str:
         conversation=conversation,
         messages=c.transcripts.messages(sender),
         notes=c.transcripts.notes(sender),
+        handoff=c.handoff.get(sender),
+        error=request.args.get("error"),
     )
+
+
+# -- live handoff -----------------------------------------------------------------------------
+@bp.get("/handoffs")
+@login_required
+def handoffs() -> str:
+    c = console()
+    c.transcripts.ingest()
+    return render_template(
+        "console/handoffs.html", queue=c.handoff.queue(), active=c.handoff.active()
+    )
+
+
+def _handoff_action(sender: str, action: str) -> Any:
+    c = console()
+    conversation = _conversation_or_404(sender)
+    try:
+        if action == "claim":
+            c.handoff.claim(sender, conversation.channel, g.advisor.name)
+        elif action == "send":
+            text = request.form.get("text", "").strip()[:4000]
+            if not text:
+                return redirect(url_for("console.transcript", sender=sender))
+            c.handoff.send(sender, conversation.channel, g.advisor.name, text)
+        else:
+            c.handoff.release(sender, conversation.channel, g.advisor.name)
+    except DeliveryError as exc:
+        return redirect(url_for("console.transcript", sender=sender, error=str(exc)))
+    c.audit.record(g.advisor.name, f"handoff {action}", sender)
+    return redirect(url_for("console.transcript", sender=sender) + "#takeover")
+
+
+@bp.post("/c/<sender>/claim")
+@login_required
+def claim(sender: str) -> Any:
+    return _handoff_action(sender, "claim")
+
+
+@bp.post("/c/<sender>/send")
+@login_required
+def send(sender: str) -> Any:
+    return _handoff_action(sender, "send")
+
+
+@bp.post("/c/<sender>/release")
+@login_required
+def release(sender: str) -> Any:
+    return _handoff_action(sender, "release")
+
+
+@bp.get("/c/<sender>/live")
+@login_required
+def live(sender: str) -> Response:
+    """New messages after ``after`` (a message id), for the open transcript to poll."""
+    c = console()
+    _conversation_or_404(sender)
+    try:
+        after = int(request.args.get("after", "0"))
+    except ValueError:
+        after = 0
+    messages = [
+        {"id": m["id"], "kind": m["kind"], "text": m["text"], "ts": m["ts"]}
+        for m in c.transcripts.messages(sender)
+        if m["id"] > after and m["kind"] in ("user", "bot", "advisor")
+    ]
+    return jsonify(messages=messages)
 
 
 @bp.post("/c/<sender>/tags")

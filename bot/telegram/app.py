@@ -47,7 +47,13 @@ def build_application(
 ) -> tuple[Application, TelegramBridge]:
     bridge = TelegramBridge(rasa, key, chats=chats, typing_delay=typing_delay)
     server = (
-        OutboundServer(bridge.deliver_advisor_message, outbound.token, outbound.host, outbound.port)
+        OutboundServer(
+            bridge.deliver_advisor_message,
+            outbound.token,
+            outbound.host,
+            outbound.port,
+            notice=bridge.deliver_notice,
+        )
         if outbound
         else None
     )

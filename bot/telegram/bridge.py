@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.chats import ChatDirectory
-from bot.telegram.formatting import advisor_messages, render
+from bot.telegram.formatting import advisor_messages, notice_message, render
 from bot.telegram.identity import pseudonym
 from bot.telegram.rasa_client import RasaClient, RasaUnavailable
 
@@ -215,6 +215,20 @@ class TelegramBridge:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         except TelegramError as exc:  # only a courtesy: never lose the answer over it
             logger.warning("typing indicator not sent (%s)", type(exc).__name__)
+
+    async def deliver_notice(self, sender: str, kind: str, advisor: str) -> bool:
+        """A takeover notice (``handoff_active`` / ``handoff_ended``) to the chat behind
+        ``sender``; False when no chat is known."""
+        address = self.chats.lookup(sender)
+        if address is None or self._app is None:
+            return False
+        async with self._chat_locks.setdefault(address.chat_id, asyncio.Lock()):
+            await self._app.bot.send_message(
+                address.chat_id,
+                notice_message(kind, advisor, address.language),
+                parse_mode=ParseMode.HTML,
+            )
+        return True
 
     def _apply_controls(
         self, replies: list[dict[str, Any]], sender: str, chat_id: int, language: str

@@ -143,3 +143,25 @@ def advisor_messages(text: str, advisor: str, language: str = "de") -> list[str]
         + html.escape(chunk, quote=False)
         for i, chunk in enumerate(chunks)
     ]
+
+
+NOTICES = {
+    "handoff_active": {
+        "de": "{name} (persönliche Beratung) ist jetzt im Gespräch. Der Bot pausiert, bis die Beratung das Gespräch zurückgibt.",
+        "en": "{name} (personal advice) has joined the conversation. The bot is paused until the advisor hands back.",
+    },
+    "handoff_ended": {
+        "de": "Die persönliche Beratung hat das Gespräch beendet. Der Förderlotse antwortet wieder.",
+        "en": "The advisor has handed the conversation back. Förderlotse answers again.",
+    },
+}
+
+
+def notice_message(kind: str, advisor: str, language: str = "de") -> str:
+    """A system notice about the takeover, in the user's language, escaped."""
+    texts = NOTICES[kind]
+    return (
+        "<i>"
+        + html.escape(texts.get(language, texts["de"]).format(name=advisor), quote=False)
+        + "</i>"
+    )

@@ -4,6 +4,8 @@ A small aiohttp server inside the Telegram process (it owns the bot and the chat
 to localhost and protected by the internal token shared by the launcher's processes.
 
     POST /advisor-messages   {"sender": "<pseudonym>", "text": "...", "advisor": "Name"}
+    POST /notices            {"sender": "<pseudonym>", "kind": "handoff_active"|"handoff_ended",
+                              "advisor": "Name"}
       200 {"delivered": true}   401 wrong token   400 bad body   404 no chat for the sender
       413 body too large        502 Telegram refused or unreachable
     GET /healthz
@@ -28,6 +30,7 @@ MAX_TEXT = 4000
 MAX_NAME = 80
 
 Deliver = Callable[[str, str, str], Awaitable[bool]]
+NOTICE_KINDS = ("handoff_active", "handoff_ended")
 
 
 class BadRequest(ValueError):
@@ -62,14 +65,12 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
-def outbound_app(deliver: Deliver, token: str) -> web.Application:
+def outbound_app(deliver: Deliver, token: str, notice: Deliver | None = None) -> web.Application:
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
     async def advisor_message(request: web.Request) -> web.Response:
-        given = request.headers.get("Authorization", "")
-        if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            logger.warning("outbound API: request without the right token refused")
+        if not _authorized(request):
             return _error(401, "unauthorized")
         try:
             raw = await request.read()
@@ -90,15 +91,50 @@ def outbound_app(deliver: Deliver, token: str) -> web.Application:
         logger.info("outbound API: advisor message delivered")
         return web.json_response({"delivered": True})
 
+    async def notice_message(request: web.Request) -> web.Response:
+        if not _authorized(request):
+            return _error(401, "unauthorized")
+        try:
+            body = json.loads((await request.read()).decode("utf-8"))
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, f"the body is larger than {MAX_BODY} bytes")
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _error(400, "the body must be UTF-8 JSON")
+        if not isinstance(body, dict) or body.get("kind") not in NOTICE_KINDS:
+            return _error(400, f"'kind' must be one of {', '.join(NOTICE_KINDS)}")
+        try:
+            message = AdvisorMessage.parse({**body, "text": "-"})
+            delivered = notice is not None and await notice(
+                message.sender, str(body["kind"]), message.advisor
+            )
+        except BadRequest as exc:
+            return _error(400, str(exc))
+        except TelegramError as exc:
+            logger.warning("outbound API: Telegram refused the notice (%s)", type(exc).__name__)
+            return _error(502, "Telegram did not accept the message")
+        if not delivered:
+            return _error(404, "no Telegram chat is known for this sender")
+        return web.json_response({"delivered": True})
+
+    def _authorized(request: web.Request) -> bool:
+        given = request.headers.get("Authorization", "")
+        ok = bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+        if not ok:
+            logger.warning("outbound API: request without the right token refused")
+        return ok
+
     app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_post("/notices", notice_message)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/advisor-messages", advisor_message)
     return app
 
 
 class OutboundServer:
-    def __init__(self, deliver: Deliver, token: str, host: str, port: int) -> None:
-        self._runner = web.AppRunner(outbound_app(deliver, token), access_log=None)
+    def __init__(
+        self, deliver: Deliver, token: str, host: str, port: int, notice: Deliver | None = None
+    ) -> None:
+        self._runner = web.AppRunner(outbound_app(deliver, token, notice), access_log=None)
         self.host, self.port = host, port
 
     async def start(self) -> None:

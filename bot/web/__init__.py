@@ -9,8 +9,8 @@ from flask import Flask, Response, jsonify, render_template, request, send_from_
 
 from bot.console import build_console, console_secret
 from bot.console.views import Console, init_console
+from bot.rasa_api import HttpRasaApi, RasaApi
 from bot.settings import Settings
-from bot.web.rasa_api import HttpRasaApi, RasaApi
 from bot.web.widget_api import bp as widget_api
 
 CSP = (
@@ -36,7 +36,7 @@ def create_app(
     app.register_blueprint(widget_api)
     init_console(
         app,
-        console or build_console(settings),
+        console or build_console(settings, api),
         secret_key=console_secret(settings),
         secure_cookies=settings.console_secure_cookies,
     )

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.rasa_api import RasaApi, RasaApiError
 from bot.web.history import widget_history
-from bot.web.rasa_api import RasaApi, RasaApiError
 
 logger = logging.getLogger(__name__)
 

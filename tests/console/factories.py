@@ -71,11 +71,27 @@ class Tracker:
             db.execute("DELETE FROM events WHERE sender_id = ?", (sender,))
 
 
+class FakeTelegram:
+    """The Telegram process's outbound API, offline: records what it would deliver."""
+
+    def __init__(self) -> None:
+        self.chats = {"tg-conv-b-00000002", "tg-conv-d-00000004"}
+        self.sent: list[tuple[str, str, str, str]] = []
+
+    def advisor_message(self, sender: str, text: str, advisor: str) -> bool:
+        self.sent.append(("message", sender, text, advisor))
+        return sender in self.chats
+
+    def notice(self, sender: str, kind: str, advisor: str) -> bool:
+        self.sent.append(("notice", sender, kind, advisor))
+        return sender in self.chats
+
+
 def make_app(tmp_path: Path) -> tuple[Flask, Tracker, FakeRasaApi]:
     settings = replace(Settings.from_env({}), var_dir=tmp_path, console_secret="test-secret")
     tracker = Tracker(settings.tracker_db)
     rasa = FakeRasaApi()
-    console = build_console(settings)
+    console = build_console(settings, rasa, telegram=FakeTelegram())
     console.accounts.add("anna", "advisor", PASSWORD)
     console.accounts.add("chef", "admin", PASSWORD)
     app = create_app(settings, rasa_api=rasa, console=console)

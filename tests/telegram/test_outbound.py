@@ -134,3 +134,23 @@ async def test_telegram_refusing_the_message_is_502(outbound: Any) -> None:
         502,
         {"error": "Telegram did not accept the message"},
     )
+
+
+async def test_takeover_notices_in_the_users_language(outbound: Any) -> None:
+    client, server, chats = outbound
+    chats.remember("tg-en", 7, "en")
+    body = {"sender": "tg-en", "kind": "handoff_active", "advisor": "Anna <Berg>"}
+    response = await client.post("/notices", json=body, headers=auth())
+    assert (response.status_code, response.json()) == (200, {"delivered": True})
+    assert server.api.called("sendMessage")[-1]["text"] == (
+        "<i>Anna &lt;Berg&gt; (personal advice) has joined the conversation. "
+        "The bot is paused until the advisor hands back.</i>"
+    )
+    bad = await client.post("/notices", json={**body, "kind": "party"}, headers=auth())
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {"error": "'kind' must be one of handoff_active, handoff_ended"},
+    )
+    assert (await client.post("/notices", json=body)).status_code == 401
+    unknown = await client.post("/notices", json={**body, "sender": "tg-x"}, headers=auth())
+    assert unknown.status_code == 404

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from bot.rasa_api import RasaApiError
 from bot.settings import Settings
 from bot.web import create_app
 from bot.web.history import widget_history
-from bot.web.rasa_api import RasaApiError
 
 SESSION = "a1b2c3d4e5f6a7b8"
 
@@ -18,6 +18,7 @@ SESSION = "a1b2c3d4e5f6a7b8"
 class FakeRasaApi:
     def __init__(self) -> None:
         self.conversations: dict[str, list[dict[str, Any]]] = {}
+        self.channels: list[str | None] = []  # the output channel of every append
         self.down = False
 
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -30,6 +31,7 @@ class FakeRasaApi:
     ) -> None:
         if self.down:
             raise RasaApiError("ConnectError")
+        self.channels.append(output_channel)
         if any(e.get("name") == "erase_requested" for e in events):
             self.conversations.pop(conversation_id, None)  # as the erasing tracker store does
             return

@@ -479,7 +479,7 @@
     if (flushing || !confirmed || !socket || !state.outbox.length) return;
     flushing = true;
     var item = state.outbox[0];
-    showTyping(true);
+    showTyping(!advisorName); // while a person answers, the bot does not "type"
     socket.timeout(30000).emit("user_uttered", {
       session_id: state.sessionId, message: item.payload || item.text, mid: item.mid, metadata: { language: LANG, title: item.payload ? item.text : undefined }
     }, function (err, ack) {
