@@ -104,6 +104,7 @@ def build_services(
     py = sys.executable
     common = {
         "FOERDERLOTSE_KNOWLEDGE": str(settings.knowledge_dir),
+        "FOERDERLOTSE_VAR": str(settings.var_dir),
         "LOG_LEVEL": settings.log_level,
         "PYTHONUNBUFFERED": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.console.db import Database
+from bot.console.improve import Correction
 
 FALLBACK_ACTIONS = {"action_default_fallback", "action_disambiguate", "action_search_knowledge"}
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -396,3 +397,39 @@ class TranscriptStore:
             db.execute(
                 "UPDATE conversations SET reviewed = ? WHERE sender = ?", (int(reviewed), sender)
             )
+
+    # -- corrections ------------------------------------------------------------------------
+    def message(self, message_id: int) -> dict[str, Any] | None:
+        rows = self.db.query("SELECT * FROM messages WHERE id = ?", (message_id,))
+        return dict(rows[0]) if rows else None
+
+    def correct(
+        self,
+        message_id: int,
+        sender: str,
+        text: str,
+        intent: str,
+        entities: list[dict[str, str]],
+        advisor: str,
+    ) -> None:
+        with self.db.tx() as db:
+            db.execute(
+                "INSERT INTO corrections (message_id, sender, text, intent, entities, advisor, ts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET"
+                " intent = excluded.intent, entities = excluded.entities,"
+                " advisor = excluded.advisor, ts = excluded.ts",
+                (message_id, sender, text, intent, json.dumps(entities), advisor, self.clock()),
+            )
+
+    def corrections(self, sender: str | None = None) -> list[Correction]:
+        sql = (
+            "SELECT * FROM corrections"
+            + (" WHERE sender = ?" if sender else "")
+            + " ORDER BY message_id"
+        )
+        return [
+            Correction(
+                r["message_id"], r["sender"], r["text"], r["intent"], json.loads(r["entities"])
+            )
+            for r in self.db.query(sql, (sender,) if sender else ())
+        ]

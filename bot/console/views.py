@@ -29,6 +29,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from bot.console.accounts import ROLES, AccountError, AccountStore
 from bot.console.audit import AuditLog
 from bot.console.handoff import DeliveryError, HandoffService
+from bot.console.improve import domain_names, nlu_yaml, parse_entities, test_story
+from bot.console.reports import bars, dashboard, demand, gaps
 from bot.console.security import (
     LoginThrottle,
     admin_required,
@@ -193,7 +195,66 @@ def transcript(sender: str) -> str:
         notes=c.transcripts.notes(sender),
         handoff=c.handoff.get(sender),
         error=request.args.get("error"),
+        intents=_domain()[0],
+        corrections={x.message_id: x for x in c.transcripts.corrections(sender)},
     )
+
+
+def _domain() -> tuple[list[str], list[str]]:
+    cached = current_app.config.get("DOMAIN_NAMES")
+    if cached is None:
+        cached = domain_names(current_app.config["SETTINGS"].root / "domain")
+        current_app.config["DOMAIN_NAMES"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+# -- improve the bot --------------------------------------------------------------------------
+@bp.post("/m/<int:message_id>/correct")
+@login_required
+def correct(message_id: int) -> Any:
+    c = console()
+    message = c.transcripts.message(message_id)
+    if message is None or message["kind"] != "user":
+        abort(404)
+    intents, entities = _domain()
+    intent = request.form.get("intent", "")
+    back = url_for("console.transcript", sender=message["sender"])
+    if intent not in intents:
+        return redirect(
+            url_for("console.transcript", sender=message["sender"], error="Unbekannter Intent")
+        )
+    try:
+        found = parse_entities(request.form.get("entities", ""), entities)
+    except ValueError as exc:
+        return redirect(url_for("console.transcript", sender=message["sender"], error=str(exc)))
+    c.transcripts.correct(
+        message_id, message["sender"], message["text"] or "", intent, found, g.advisor.name
+    )
+    c.audit.record(g.advisor.name, "correct", message["sender"], intent)
+    return redirect(back + f"#m{message_id}")
+
+
+@bp.get("/corrections.yml")
+@login_required
+def corrections_yaml() -> Response:
+    c = console()
+    c.audit.record(g.advisor.name, "export", None, "corrections as NLU YAML")
+    resp = Response(nlu_yaml(c.transcripts.corrections()), mimetype="text/yaml")
+    resp.headers["Content-Disposition"] = 'attachment; filename="console-corrections.yml"'
+    return resp
+
+
+@bp.get("/c/<sender>/story.yml")
+@login_required
+def story(sender: str) -> Response:
+    c = console()
+    _conversation_or_404(sender)
+    corrections = {x.message_id: x for x in c.transcripts.corrections(sender)}
+    body = test_story(f"console {sender[:16]}", c.transcripts.messages(sender), corrections)
+    c.audit.record(g.advisor.name, "export", sender, "test story")
+    resp = Response(body, mimetype="text/yaml")
+    resp.headers["Content-Disposition"] = f'attachment; filename="test-story-{sender[:16]}.yml"'
+    return resp
 
 
 # -- live handoff -----------------------------------------------------------------------------
@@ -432,3 +493,51 @@ def change_account(name: str) -> Any:
         abort(400)
     c.audit.record(g.advisor.name, f"account {action}", None, name)
     return redirect(url_for("console.admin"))
+
+
+# -- for the network --------------------------------------------------------------------------
+@bp.get("/dashboard")
+@login_required
+def dashboard_view() -> str:
+    c = console()
+    c.transcripts.ingest()
+    board = dashboard(c.transcripts.db)
+    return render_template(
+        "console/dashboard.html",
+        board=board,
+        per_day=bars([(d[5:], n) for d, n, _ in board.days]),
+        conversations_per_day=bars([(d[5:], n) for d, _, n in board.days]),
+        intents=bars(board.top_intents),
+    )
+
+
+@bp.get("/gaps")
+@login_required
+def gaps_view() -> str:
+    c = console()
+    c.transcripts.ingest()
+    return render_template("console/gaps.html", gaps=gaps(c.transcripts.db))
+
+
+def _demand_rows() -> list[Any]:
+    return demand(current_app.config["SETTINGS"].var_dir / "demand.db")
+
+
+@bp.get("/demand")
+@login_required
+def demand_view() -> str:
+    return render_template("console/demand.html", rows=_demand_rows())
+
+
+@bp.get("/demand.csv")
+@login_required
+def demand_csv() -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["topic", "region", "timeframe", "needs", "people"])
+    for r in _demand_rows():
+        writer.writerow([r.topic, r.region, r.timeframe, r.needs, r.people])
+    console().audit.record(g.advisor.name, "export", None, "demand board")
+    resp = Response(out.getvalue(), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = 'attachment; filename="demand.csv"'
+    return resp
