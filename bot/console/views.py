@@ -205,7 +205,7 @@ def _domain() -> tuple[list[str], list[str]]:
     if cached is None:
         cached = domain_names(current_app.config["SETTINGS"].root / "domain")
         current_app.config["DOMAIN_NAMES"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 # -- improve the bot --------------------------------------------------------------------------
