@@ -28,6 +28,8 @@ FORMS: dict[str, tuple[tuple[str, ...], str]] = {
     "foerder_check_form": (("ask_foerder_check", "ask_job_at_risk"), "action_foerder_check_result"),
     "contact_form": (("ask_contact",), "action_find_contact"),
     "training_need_form": (("register_training_need",), "action_store_training_need"),
+    # started by action_request_human outside office hours (FollowupAction), not by an intent
+    "handoff_contact_form": ((), "action_store_handoff_contact"),
 }
 
 

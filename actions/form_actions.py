@@ -29,7 +29,7 @@ from actions.runtime import var_dir
 from knowledge.index import KnowledgeIndex
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,6})(?![\d.])")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 _ELSEWHERE = re.compile(
     r"\b(anderswo|woanders|anderer ort|außerhalb|ausserhalb|elsewhere|other place)\b", re.I
 )
@@ -257,7 +257,7 @@ class ValidateTrainingNeedForm(_LandkreisMixin, FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "need_email":
             return {}
-        match = _EMAIL.search(latest_text(tracker))
+        match = EMAIL.search(latest_text(tracker))
         if match:
             return {"need_email": match.group(0)}
         if _intent(tracker) == "deny" or latest_text(tracker).strip().lower() in {

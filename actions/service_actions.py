@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import answers
 from actions.answers import contact_line
 from actions.common import KnowledgeAction, entity_values, language, latest_text, send
 from actions.contact_replies import handoff, hotlines
+from actions.form_actions import EMAIL
+from actions.office_hours import OfficeHours, when
 from actions.topics import intent_title
 
 NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "something_else"}
@@ -134,8 +139,24 @@ class ActionSearchKnowledge(KnowledgeAction):
 
 
 class ActionRequestHuman(KnowledgeAction):
+    def __init__(
+        self,
+        index: Any = None,
+        hours: OfficeHours | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__(index)
+        self._hours = hours
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+
     def name(self) -> str:
         return "action_request_human"
+
+    @property
+    def hours(self) -> OfficeHours:
+        if self._hours is None:
+            self._hours = OfficeHours.from_env()
+        return self._hours
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -148,7 +169,59 @@ class ActionRequestHuman(KnowledgeAction):
         )
         # tells the channel to keep the way back to this user for an advisor's reply
         dispatcher.utter_message(json_message={"control": "handoff"})
-        return [SlotSet("handoff_requested", True)]
+        events: list[EventType] = [SlotSet("handoff_requested", True)]
+        now = self._clock()
+        if not self.hours.is_open(now):
+            lang = language(tracker)
+            at = when(self.hours.next_opening(now), now, lang)
+            dispatcher.utter_message(
+                text=f"Right now no advisor is on duty. Your request is recorded; someone will "
+                f"answer {at}."
+                if lang == "en"
+                else f"Gerade ist niemand aus der Beratung im Dienst. Ihre Anfrage ist notiert; "
+                f"eine Antwort kommt {at}."
+            )
+            events.append(FollowupAction("handoff_contact_form"))
+        return events
+
+
+class ValidateHandoffContactForm(FormValidationAction):
+    """Outside office hours: an e-mail address for the answer, only if the user wants."""
+
+    def name(self) -> str:
+        return "validate_handoff_contact_form"
+
+    async def extract_handoff_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "handoff_email":
+            return {}
+        match = EMAIL.search(latest_text(tracker))
+        if match:
+            return {"handoff_email": match.group(0)}
+        en = language(tracker) == "en"
+        dispatcher.utter_message(
+            text='That does not look like an e-mail address. Type the address or "no".'
+            if en
+            else "Das sieht nicht wie eine E-Mail-Adresse aus. Schreiben Sie die Adresse oder „nein“."
+        )
+        return {"handoff_email": None}
+
+
+class ActionStoreHandoffContact(Action):
+    def name(self) -> str:
+        return "action_store_handoff_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        email = tracker.get_slot("handoff_email")
+        dispatcher.utter_message(
+            text=f"Thank you. The advisors will also answer by e-mail to {email}."
+            if language(tracker) == "en"
+            else f"Danke. Die Beratung antwortet auch per E-Mail an {email}."
+        )
+        return []
 
 
 class ActionDeleteConversation(Action):

@@ -53,6 +53,7 @@ def run(settings: Settings) -> int:
                 "\nFörderlotse is ready "
                 f"(started in {time.monotonic() - started:.1f} s):\n"
                 f"  web page / widget   {settings.web_url}/\n"
+                f"  advisor console     {settings.web_url}/console/  ({console_line(settings)})\n"
                 f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook\n"
                 f"  Rasa socket.io      {settings.rasa_url}/socket.io\n"
                 f"  action server       {settings.actions_url}/health\n"
@@ -70,6 +71,15 @@ def run(settings: Settings) -> int:
         logger.error("start-up failed: %s", exc)
         return 1
     return 0
+
+
+def console_line(settings: Settings) -> str:
+    from bot.console.accounts import AccountStore
+    from bot.console.db import Database
+
+    if AccountStore(Database(settings.console_db)).all():
+        return "log in with your account"
+    return "no account yet: .venv/bin/python -m bot.console advisors add NAME --role admin"
 
 
 def main(argv: list[str] | None = None) -> int:

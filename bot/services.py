@@ -141,7 +141,10 @@ def build_services(
         name="actions",
         cmd=[py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
         ready_url=f"{settings.actions_url}/health",
-        env=common,
+        env={
+            **common,
+            **({"OFFICE_HOURS": settings.office_hours} if settings.office_hours else {}),
+        },
     )
     web = Service(
         name="web",

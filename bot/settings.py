@@ -68,6 +68,7 @@ class Settings:
     widget_socket_url: str = ""  # public URL of Rasa's socket.io for the widget
     console_secret: str = field(default="", repr=False)
     console_secure_cookies: bool = False
+    office_hours: str = ""  # e.g. "Mo-Fr 09:00-16:00" (Europe/Berlin); "" = that default
     log_level: str = "INFO"
 
     @classmethod
@@ -97,6 +98,7 @@ class Settings:
             internal_token=env.get("FOERDERLOTSE_INTERNAL_TOKEN", ""),
             widget_socket_url=env.get("WIDGET_SOCKET_URL", ""),
             console_secret=env.get("FOERDERLOTSE_CONSOLE_SECRET", ""),
+            office_hours=env.get("OFFICE_HOURS", ""),
             console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),

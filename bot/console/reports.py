@@ -130,7 +130,7 @@ def bars(values: list[tuple[str, int]], width: int = 600, height: int = 180) -> 
                 "value": value,
                 "x": round(i * slot + slot * 0.15, 1),
                 "w": round(slot * 0.7, 1),
-                "h": round((height - 30) * value / top, 1),
+                "h": round((height - 45) * value / top, 1),  # room for the labels
             }
             for i, (label, value) in enumerate(values)
         ],

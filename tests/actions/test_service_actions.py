@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.office_hours import OfficeHours
 from actions.search import KnowledgeSearch
 from actions.service_actions import (
     ActionDeleteConversation,
@@ -120,7 +121,8 @@ async def test_request_human_marks_handoff_and_names_regional_contacts(
         slots={"landkreis": "sk-suhl", "role": "employee"},
     )
     dispatcher = CollectingDispatcher()
-    events = await ActionRequestHuman(real_index).run(dispatcher, tracker, domain)
+    always = OfficeHours.parse("Mo-So 00:00-24:00")
+    events = await ActionRequestHuman(real_index, hours=always).run(dispatcher, tracker, domain)
     assert events == [SlotSet("handoff_requested", True)]
     text = dispatcher.messages[0]["text"]
     assert text.startswith(
@@ -141,3 +143,37 @@ async def test_delete_conversation_requests_erasure(domain: dict) -> None:
         == "Ihr Gesprächsverlauf ist gelöscht. Wenn Sie wieder schreiben, beginnen wir neu."
     )
     assert dispatcher.messages[-1]["custom"] == {"control": "erased"}
+
+
+async def test_outside_office_hours_says_when_and_offers_email(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    import datetime as dt
+
+    from rasa_sdk.events import FollowupAction
+
+    saturday = dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.timezone.utc)
+    action = ActionRequestHuman(
+        real_index, hours=OfficeHours.parse("Mo-Fr 09:00-16:00"), clock=lambda: saturday
+    )
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ich will nen menschen", intent="request_human")
+    events = await action.run(dispatcher, tracker, domain)
+    assert events == [SlotSet("handoff_requested", True), FollowupAction("handoff_contact_form")]
+    assert dispatcher.messages[-1]["text"] == (
+        "Gerade ist niemand aus der Beratung im Dienst. Ihre Anfrage ist notiert; "
+        "eine Antwort kommt am Montag, 23.11., um 09:00 Uhr."
+    )
+
+
+async def test_handoff_email_is_taken_only_when_it_is_one(domain: dict) -> None:
+    from actions.service_actions import ValidateHandoffContactForm
+
+    form = ValidateHandoffContactForm()
+    for text, expected in (("klar: anna@example.org", "anna@example.org"), ("morgen", None)):
+        tracker = make_tracker(text, intent="inform", slots={"requested_slot": "handoff_email"})
+        dispatcher = CollectingDispatcher()
+        assert await form.extract_handoff_email(dispatcher, tracker, domain) == {
+            "handoff_email": expected
+        }
+        assert bool(dispatcher.messages) is (expected is None)

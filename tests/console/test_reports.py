@@ -32,7 +32,7 @@ def test_dashboard_gaps_and_pages(tmp_path: Path) -> None:
     assert found[1].examples == ["wie gehtn das mit dem dings"]
 
     chart = bars([("a", 2), ("b", 1)], width=200, height=130)
-    assert [b["h"] for b in chart["bars"]] == [100.0, 50.0]
+    assert [b["h"] for b in chart["bars"]] == [85.0, 42.5]
 
     import time
 

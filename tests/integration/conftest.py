@@ -39,6 +39,7 @@ def test_settings(var_dir: Path) -> Settings:
         web_port=free_port(),
         var_dir=var_dir,
         rasa_token="integration-test-token",
+        office_hours="Mo-So 00:00-24:00",  # deterministic dialogues: advisors always on duty
     )
 
 
