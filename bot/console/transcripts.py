@@ -433,3 +433,18 @@ class TranscriptStore:
             )
             for r in self.db.query(sql, (sender,) if sender else ())
         ]
+
+    # -- saved filters ----------------------------------------------------------------------
+    def save_view(self, advisor: str, name: str, query: str) -> None:
+        with self.db.tx() as db:
+            db.execute(
+                "INSERT INTO saved_views (advisor, name, query) VALUES (?, ?, ?)"
+                " ON CONFLICT(advisor, name) DO UPDATE SET query = excluded.query",
+                (advisor, name, query),
+            )
+
+    def saved_views(self, advisor: str) -> list[tuple[str, str]]:
+        rows = self.db.query(
+            "SELECT name, query FROM saved_views WHERE advisor = ? ORDER BY name", (advisor,)
+        )
+        return [(r["name"], r["query"]) for r in rows]

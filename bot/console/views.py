@@ -102,7 +102,9 @@ def load_advisor() -> BaseResponse | None:
                 session.clear()
     check_csrf()
     if g.advisor is None and request.endpoint not in ("console.login", "console.login_post"):
-        if request.method == "GET" and not request.path.endswith((".csv", ".json", ".yml")):
+        if request.method == "GET" and not request.path.endswith(
+            (".csv", ".json", ".yml", "/live")
+        ):
             return redirect(url_for("console.login", next=request.path))
         abort(401)
     return None
@@ -164,6 +166,7 @@ def index() -> str:
     conversations, total = c.transcripts.search(filters)
     return render_template(
         "console/list.html",
+        saved=c.transcripts.saved_views(g.advisor.name),
         filters=filters,
         conversations=conversations,
         total=total,
@@ -508,6 +511,17 @@ def dashboard_view() -> str:
         per_day=bars([(d[5:], n) for d, n, _ in board.days]),
         conversations_per_day=bars([(d[5:], n) for d, _, n in board.days]),
         intents=bars(board.top_intents),
+        rates=bars(
+            [
+                ("Fallback %", round(board.fallback_rate * 100)),
+                ("Übergabe %", round(board.handoff_rate * 100)),
+            ],
+            width=300,
+        ),
+        feedback=bars(
+            [("hilfreich", board.feedback_up), ("nicht hilfreich", board.feedback_down)],
+            width=300,
+        ),
     )
 
 
@@ -541,3 +555,14 @@ def demand_csv() -> Response:
     resp = Response(out.getvalue(), mimetype="text/csv")
     resp.headers["Content-Disposition"] = 'attachment; filename="demand.csv"'
     return resp
+
+
+@bp.post("/views")
+@login_required
+def save_view() -> Any:
+    """Keep the current filters under a name (per advisor)."""
+    name = " ".join(request.form.get("name", "").split())[:60]
+    query = request.form.get("query", "")[:1000]
+    if name and query.startswith("/console/?"):
+        console().transcripts.save_view(g.advisor.name, name, query)
+    return redirect(query if query.startswith("/console/?") else url_for("console.index"))

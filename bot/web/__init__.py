@@ -28,7 +28,9 @@ def create_app(
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
-    api = rasa_api or HttpRasaApi(settings.rasa_url, settings.rasa_token)
+    api = rasa_api or HttpRasaApi(
+        settings.rasa_url, settings.rasa_token, tracker_url=f"sqlite:///{settings.tracker_db}"
+    )
     app.config["RASA_API"] = api
     app.config["ERASE_CONVERSATION"] = lambda sender: api.append(
         sender, [{"event": "slot", "name": "erase_requested", "value": True}]

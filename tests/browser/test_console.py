@@ -101,7 +101,7 @@ def test_take_over_a_widget_conversation(browser: Browser, web_stack: Stack) -> 
         expect(user.locator(".msg.bot .body", has_text="Qualifizierungsgeld").last).to_be_visible()
 
         advisor.goto(f"{url}/console/dashboard")
-        expect(advisor.locator("svg.chart")).to_have_count(3)
+        expect(advisor.locator("svg.chart")).to_have_count(5)
         screenshot(advisor, "console-dashboard")
         advisor.goto(f"{url}/console/admin")
         expect(advisor.locator("tr.audit", has_text="handoff claim")).to_have_count(1)

@@ -98,7 +98,10 @@ def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: 
             if e.get("event") == "slot" and e.get("name") == "feedback"
         ]
 
-    page.wait_for_timeout(500)
+    for _ in range(50):  # stored through Rasa's HTTP API: give it a moment
+        if feedback():
+            break
+        page.wait_for_timeout(200)
     assert len(feedback()) == 1
     assert feedback()[0]["rating"] == "down"
     assert "Qualifizierungsgeld" in feedback()[0]["excerpt"]
@@ -109,7 +112,7 @@ def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: 
     page.reload()
     page.wait_for_timeout(2000)
     after = page.locator(".msg .body").all_inner_texts()
-    assert after == before
+    assert after == before, (before, after)
     expect(page.locator(".msg")).to_have_count(len(before))  # the panel reopens with history
     assert "Beschäftigte/r" in page.locator(".msg.user .body").all_inner_texts()
     page.goto(f"{web_stack.settings.web_url}/unterseite")
@@ -182,6 +185,7 @@ def test_advisor_messages_are_labelled_and_takeover_shown(page: Page, web_stack:
     page.reload()
     expect(page.locator(".msg.advisor")).to_have_count(1)
     expect(page.locator(".status.advisor")).to_be_visible()
+    expect(page.locator("#foerderlotse-widget[data-connected=true]")).to_have_count(1)
     rasa_append(web_stack, sender, [{"event": "bot", "data": {"custom": {"handoff": "ended"}}}])
     expect(page.locator(".note", has_text="Der Förderlotse antwortet wieder")).to_be_visible()
     expect(page.locator(".status")).to_have_text("")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,19 @@ ROUTES = [
     ("POST", "/console/admin/accounts"),
     ("POST", "/console/admin/accounts/anna"),
     ("POST", "/console/logout"),
+    ("GET", "/console/handoffs"),
+    ("POST", "/console/c/conv-a-0000000001/claim"),
+    ("POST", "/console/c/conv-a-0000000001/send"),
+    ("POST", "/console/c/conv-a-0000000001/release"),
+    ("GET", "/console/c/conv-a-0000000001/live"),
+    ("POST", "/console/m/1/correct"),
+    ("GET", "/console/corrections.yml"),
+    ("GET", "/console/c/conv-a-0000000001/story.yml"),
+    ("GET", "/console/dashboard"),
+    ("GET", "/console/gaps"),
+    ("GET", "/console/demand"),
+    ("GET", "/console/demand.csv"),
+    ("POST", "/console/views"),
 ]
 
 
@@ -54,6 +68,26 @@ def chef(setup: tuple[Flask, Tracker, FakeRasaApi]) -> FlaskClient:
     return client
 
 
+def test_the_route_list_covers_every_console_route(tmp_path: Path) -> None:
+    """New console routes must be added to ROUTES (so the test below covers them)."""
+    app, _, _ = make_app(tmp_path)
+    samples = {"sender": "conv-a-0000000001", "fmt": "csv", "name": "anna", "message_id": "1"}
+    declared = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/console") or rule.endpoint.startswith("console.login"):
+            continue
+        path = rule.rule
+        for arg in rule.arguments:
+            path = re.sub(rf"<(?:\w+:)?{arg}>", samples[arg], path)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            declared.add((method, path.replace("export.csv", "export.{fmt}")))
+    listed_routes = {
+        (m, p.replace("export.json", "export.csv").replace("export.csv", "export.{fmt}"))
+        for m, p in ROUTES
+    }
+    assert declared <= listed_routes, sorted(declared - listed_routes)
+
+
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_every_route_refuses_anonymous_users(
     setup: tuple[Flask, Tracker, FakeRasaApi], method: str, path: str
@@ -61,7 +95,7 @@ def test_every_route_refuses_anonymous_users(
     client = setup[0].test_client()
     token = csrf(client)  # even with a valid CSRF token of an anonymous session
     resp = client.open(path, method=method, data={"csrf_token": token, "tag": "x", "text": "x"})
-    if method == "GET" and not path.endswith((".csv", ".json")):
+    if method == "GET" and not path.endswith((".csv", ".json", ".yml", "/live")):
         assert resp.status_code == 302
         assert resp.headers["Location"].startswith("/console/login")
     else:
@@ -256,3 +290,16 @@ def test_admin_manages_accounts(
     chef.post("/console/admin/accounts/bernd", data={"action": "deactivate", "csrf_token": token})
     assert other.get("/console/").status_code == 302  # locked out at once
     assert login(setup[0].test_client(), "bernd", "lang-genug-123").status_code == 401
+
+
+def test_filters_can_be_saved_per_advisor(anna: FlaskClient, chef: FlaskClient) -> None:
+    token = csrf(anna, "/console/")
+    anna.post("/console/views", data={"csrf_token": token, "name": "Telegram-Lücken",
+                                      "query": "/console/?channel=telegram&fallback=1"})  # fmt: skip
+    anna.post("/console/views", data={"csrf_token": token, "name": "böse",
+                                      "query": "https://evil.example/"})  # fmt: skip
+    page = anna.get("/console/").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" class="saved-view">([^<]+)</a>', page) == [
+        ("/console/?channel=telegram&amp;fallback=1", "Telegram-Lücken")
+    ]
+    assert "saved-view" not in chef.get("/console/").get_data(as_text=True)

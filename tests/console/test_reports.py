@@ -40,7 +40,8 @@ def test_dashboard_gaps_and_pages(tmp_path: Path) -> None:
     client = app.test_client()
     login(client, "anna")
     page = client.get("/console/dashboard").get_data(as_text=True)
-    assert page.count("<rect ") == 3  # one day, one conversation, one topic
+    assert page.count("<rect ") == 7  # day, conversations, topic; 2 rates; 2 feedback
+    assert "Rückmeldungen zu Antworten: hilfreich 0, nicht hilfreich 0" in page
     assert "Häufigste Themen (Intents): ask_qualifizierungsgeld 1" in page
     assert "Fallback-Quote 0 %" in page
     assert "wie gehtn das mit dem dings" in client.get("/console/gaps").get_data(as_text=True)

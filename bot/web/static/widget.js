@@ -398,7 +398,6 @@
     if (connecting) return connecting;
     connecting = fetch(SERVER + "/api/widget/config").then(function (r) { return r.json(); })
       .then(function (c) { config = c; return loadScript(SERVER + c.socket_client); })
-      .then(function () { return restoreHistory(); })
       .then(function () {
         socket = window.io(config.socket_url, { path: config.socket_path, transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 3000 });
         socket.on("connect", function () {
@@ -408,10 +407,17 @@
         socket.on("session_confirm", function (id) {
           if (typeof id === "string" && id) { state.sessionId = id; save(); }
           confirmed = true;
-          if (wasOffline) { setStatus(advisorName ? T.advisorActive(advisorName) : "", advisorName ? "advisor" : ""); addNote(T.online); wasOffline = false; }
-          flush();
+          host.setAttribute("data-connected", "true");
+          var reconnected = wasOffline;
+          wasOffline = false;
+          // (re)load the conversation from the server after joining it, so that nothing said
+          // while this page was loading or offline is missing
+          resync().then(function () {
+            if (reconnected) { setStatus(advisorName ? T.advisorActive(advisorName) : "", advisorName ? "advisor" : ""); addNote(T.online); }
+            flush();
+          });
         });
-        socket.on("disconnect", function () { confirmed = false; wasOffline = true; showTyping(false); setStatus(T.offline); });
+        socket.on("disconnect", function () { confirmed = false; wasOffline = true; host.removeAttribute("data-connected"); showTyping(false); setStatus(T.offline); });
         socket.on("connect_error", function () { if (!wasOffline) { wasOffline = true; setStatus(T.offline); } });
         socket.on("bot_uttered", onBot);
       })
@@ -425,8 +431,13 @@
   }
 
   var advisorName = null;
+  var syncing = false, buffered = [];
   function onBot(msg) {
     if (!msg || typeof msg !== "object") return;
+    if (syncing) { buffered.push(msg); return; } // rendered after the history
+    renderBot(msg);
+  }
+  function renderBot(msg) {
     var custom = msg.custom;
     if (custom && typeof custom === "object") {
       if (custom.advisor && typeof custom.advisor === "object") {
@@ -449,11 +460,15 @@
     if (msg.quick_replies && msg.quick_replies.length) addReplies(msg.quick_replies);
   }
 
-  function restoreHistory() {
-    if (!state.sessionId || log.childElementCount) return Promise.resolve();
+  function resync() {
+    if (!state.sessionId) return Promise.resolve();
+    syncing = true;
     return fetch(SERVER + "/api/widget/history?session_id=" + encodeURIComponent(state.sessionId))
-      .then(function (r) { return r.ok ? r.json() : { messages: [] }; })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
       .then(function (h) {
+        if (!(h.messages || []).length && !state.outbox.length) return; // keep notes, e.g. "erased"
+        while (log.firstChild) log.removeChild(log.firstChild);
+        botCount = 0;
         var pendingIds = {};
         state.outbox.forEach(function (o) { pendingIds[o.mid] = true; });
         (h.messages || []).forEach(function (m, i, all) {
@@ -465,7 +480,21 @@
         state.outbox.forEach(function (o) { addMessage("user", o.text, { pending: true, mid: o.mid, ts: o.ts }); });
         scrollDown(true);
       })
-      .catch(function () { /* history is a convenience: start empty */ });
+      .catch(function () { /* keep what is shown */ })
+      .then(function () {
+        // live messages that arrived meanwhile, unless the history already had them
+        var shown = Array.prototype.map.call(log.querySelectorAll(".msg .body"), function (b) { return b.textContent; }).slice(-5);
+        var pending = buffered;
+        buffered = [];
+        syncing = false;
+        pending.forEach(function (m) {
+          var text = m.text || (m.custom && m.custom.advisor && m.custom.advisor.text);
+          var plain = document.createElement("div");
+          plain.appendChild(markdown(String(text || "")));
+          if (text && shown.indexOf(plain.textContent) >= 0) return;
+          renderBot(m);
+        });
+      });
   }
 
   function dropFromOutbox(mid) {
@@ -476,7 +505,7 @@
   }
 
   function flush() {
-    if (flushing || !confirmed || !socket || !state.outbox.length) return;
+    if (flushing || syncing || !confirmed || !socket || !state.outbox.length) return;
     flushing = true;
     var item = state.outbox[0];
     showTyping(!advisorName); // while a person answers, the bot does not "type"
