@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from bot.console.db import Database
 from bot.console.improve import Correction
+from bot.privacy.redaction import redact
 
 FALLBACK_ACTIONS = {"action_default_fallback", "action_disambiguate", "action_search_knowledge"}
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -202,7 +203,8 @@ class TranscriptStore:
             db.execute(
                 "INSERT INTO messages (id, sender, ts, kind, text, intent, confidence, entities, data)"
                 " VALUES (?, ?, ?, 'user', ?, ?, ?, ?, ?)",
-                (event_id, sender, ts, data.get("text"), intent, confidence, json.dumps(entities),
+                (event_id, sender, ts, redact(str(data.get("text") or "")), intent, confidence,
+                 json.dumps(entities),
                  json.dumps({"metadata": data.get("metadata") or {}})),
             )  # fmt: skip
             db.execute(

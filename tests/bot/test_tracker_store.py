@@ -45,3 +45,27 @@ async def test_normal_save_appends_and_erasure_deletes_only_that_sender(tmp_path
     bob = await s.retrieve("bob")
     assert bob is not None
     assert len(bob.events) == 2
+
+
+async def test_personal_data_in_user_texts_is_masked_before_it_is_stored(tmp_path: Path) -> None:
+    import sqlite3
+
+    s = store(tmp_path)
+    text = "Ich heiße Jana Köhler, Tel. 0176 23456789, wir sind 45 Leute in 74613 Öhringen"
+    tracker = DialogueStateTracker.from_events(
+        "carla", [ActionExecuted("action_listen"), UserUttered(text)], slots=DOMAIN.slots
+    )
+    await s.save(tracker)
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        import json
+
+        stored = json.dumps([json.loads(r[0]) for r in db.execute("SELECT data FROM events")],
+                            ensure_ascii=False)  # fmt: skip
+    assert "Köhler" not in stored
+    assert "23456789" not in stored
+    again = await s.retrieve("carla")
+    assert again is not None
+    assert again.latest_message is not None
+    assert again.latest_message.text == (
+        "Ich heiße [NAME], Tel. [TELEFON], wir sind 45 Leute in 74613 Öhringen"
+    )

@@ -1,0 +1,57 @@
+"""Redaction: what must be masked, what must stay, and the measured quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.privacy.redaction import redact
+from scripts.redaction_eval import evaluate
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail an petra.haug@web.de danke", "mail an [E-MAIL] danke"),
+        ("IBAN DE89 3704 0044 0532 0130 00 bitte", "IBAN [IBAN] bitte"),
+        ("SV-Nr. 65 170839 J 003", "SV-Nr. [SV-NUMMER]"),
+        ("Steuer-ID 12 345 678 901", "Steuer-ID [STEUERNUMMER]"),
+        ("Rückruf 0 71 31 / 56 78 90 bitte", "Rückruf [TELEFON] bitte"),
+        ("ich wohne Weinsberger Straße 118 in Heilbronn", "ich wohne [ADRESSE] in Heilbronn"),
+        ("geboren am 3. März 1979 in Gdańsk", "geboren am [GEBURTSDATUM] in Gdańsk"),
+        ("mein chef herr Schulze meint", "mein chef herr [NAME] meint"),
+        ("I'm Priya Raman, tester", "I'm [NAME], tester"),
+    ],
+)
+def test_masks_personal_data(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir sind 45 Leute in 74613 Öhringen, gibt es Zuschüsse nach § 82 SGB III?",
+        "Antrag bis 31.12.2026, Kurs ab 01.09.2026, Kosten 4.500 € bei 60 % Förderung",
+        "Agentur für Arbeit Heilbronn, IHK Heilbronn-Franken, IG Metall, Bildungsgutschein",
+        "Kurzarbeit seit März 2024, 160 Std. um 14:30 Uhr, Kundennummer 4412",
+        "",
+        "😀🙏",
+    ],
+)
+def test_keeps_what_the_bot_needs(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("name", ["redaction_set.yml", "redaction_heldout.yml"])
+def test_quality_on_labelled_messages(name: str) -> None:
+    path = HERE / name
+    if not path.exists():
+        pytest.skip(f"{name} not written yet")
+    result = evaluate(yaml.safe_load(path.read_text(encoding="utf-8"))["items"])
+    assert result["items"] >= 100
+    assert result["recall"] >= 0.95, result["misses"]
+    assert result["precision"] >= 0.90, result["false"]
