@@ -11,6 +11,7 @@ import time
 from types import FrameType
 
 from bot.model import ensure_model
+from bot.privacy.retention import purge
 from bot.services import ServiceError, Stack, build_services, write_endpoints
 from bot.settings import Settings
 from knowledge.loader import KnowledgeError, load_or_raise
@@ -62,7 +63,14 @@ def run(settings: Settings) -> int:
                 "Press Ctrl-C to stop.\n",
                 flush=True,
             )
+            next_purge = 0.0
             while not stop.wait(1.0):
+                if time.monotonic() >= next_purge:  # retention: at start, then every 6 h
+                    next_purge = time.monotonic() + RETENTION_INTERVAL
+                    try:
+                        purge(settings, settings.retention_days)
+                    except Exception:
+                        logger.exception("retention run failed; trying again later")
                 dead = stack.dead()
                 if dead:
                     logger.error("%s stopped unexpectedly; shutting down", dead[0].name)
@@ -71,6 +79,9 @@ def run(settings: Settings) -> int:
         logger.error("start-up failed: %s", exc)
         return 1
     return 0
+
+
+RETENTION_INTERVAL = 6 * 3600
 
 
 def console_line(settings: Settings) -> str:

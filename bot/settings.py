@@ -24,6 +24,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+        raise ValueError(f"{name} must be a number of days between 1 and 3650, got {raw!r}")
+    return int(raw)
+
+
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -68,6 +77,7 @@ class Settings:
     widget_socket_url: str = ""  # public URL of Rasa's socket.io for the widget
     console_secret: str = field(default="", repr=False)
     console_secure_cookies: bool = False
+    retention_days: int = 90
     office_hours: str = ""  # e.g. "Mo-Fr 09:00-16:00" (Europe/Berlin); "" = that default
     log_level: str = "INFO"
 
@@ -99,6 +109,7 @@ class Settings:
             widget_socket_url=env.get("WIDGET_SOCKET_URL", ""),
             console_secret=env.get("FOERDERLOTSE_CONSOLE_SECRET", ""),
             office_hours=env.get("OFFICE_HOURS", ""),
+            retention_days=_days(env, "RETENTION_DAYS", 90),
             console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
