@@ -40,7 +40,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "iban",
         re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){3,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b"),
     ),
-    ("social_security", re.compile(r"\b\d{2}[ ]?\d{6}[ ]?[A-Za-z][ ]?\d{3}\b")),
+    ("social_security", re.compile(r"\b\d{2}[ ]?\d{6}[ ]?[A-Za-z][ ]?\d[ ]?\d[ ]?\d\b")),
     (
         "tax_id",
         re.compile(
@@ -53,6 +53,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?(?:19[3-9]\d|200\d)|(?:19[3-9]\d|200\d)-\d{{2}}-\d{{2}}"
             rf"|\d{{1,2}}\.?\s(?:{_MONTHS})\.?\s(?:19[3-9]\d|200\d)"
             rf"|(?:{_MONTHS})\.?\s\d{{1,2}},?\s(?:19[3-9]\d|200\d))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "birth_date",  # with a cue, also two-digit years: "geb. 3.2.09", "*28.11.99"
+        re.compile(
+            r"(?<=geb\. )\d{1,2}\.\d{1,2}\.\d{2,4}\b|(?<=geb )\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+            r"|(?<=\*)\d{1,2}\.\d{1,2}\.\d{2,4}\b|(?<=geboren am )\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+            r"|(?<=born )\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
             re.IGNORECASE,
         ),
     ),
