@@ -8,10 +8,12 @@ starts a fresh conversation. Works for SQLite (embedded default) and PostgreSQL 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from bot.privacy.redaction import redact
 
@@ -20,19 +22,18 @@ logger = logging.getLogger(__name__)
 ERASE_SLOT = "erase_requested"
 
 
-def redact_user_texts(tracker: DialogueStateTracker) -> int:
-    """Mask personal data in what the user wrote before it is stored (the message has been
-    understood by then; the raw text is not needed any more). Returns how many changed."""
-    changed = 0
-    for event in tracker.events:
-        if isinstance(event, UserUttered) and event.text:
-            clean = redact(event.text)
-            if clean != event.text:
-                event.text = clean
-                if isinstance(event.parse_data, dict) and "text" in event.parse_data:
-                    event.parse_data["text"] = clean
-                changed += 1
-    return changed
+def redact_user_event(event: Event) -> bool:
+    """Mask personal data in what the user wrote (Rasa has understood the message by the time
+    it is stored; the raw text is not needed any more). True when something was masked."""
+    if not isinstance(event, UserUttered) or not event.text:
+        return False
+    clean = redact(event.text)
+    if clean == event.text:
+        return False
+    event.text = clean
+    if isinstance(event.parse_data, dict) and "text" in event.parse_data:
+        event.parse_data["text"] = clean
+    return True
 
 
 class ErasingSQLTrackerStore(SQLTrackerStore):
@@ -41,8 +42,15 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             deleted = await self.erase(tracker.sender_id)
             logger.info("erased a conversation on request (%d events)", deleted)
             return
-        redact_user_texts(tracker)
         await super().save(tracker)
+
+    def _additional_events(
+        self, session: Session, tracker: DialogueStateTracker
+    ) -> Iterator[Event]:
+        """The events about to be written (only the new ones), with user texts masked."""
+        for event in super()._additional_events(session, tracker):
+            redact_user_event(event)
+            yield event
 
     async def erase(self, sender_id: str) -> int:
         with self.session_scope() as session:
