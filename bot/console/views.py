@@ -107,7 +107,16 @@ def load_advisor() -> BaseResponse | None:
         ):
             return redirect(url_for("console.login", next=request.path))
         abort(401)
+    if g.advisor is not None:
+        # new events from the tracker store, once per request (the live view polls this too)
+        console().transcripts.ingest()
     return None
+
+
+def _attachment(body: str, mimetype: str, filename: str) -> Response:
+    resp = Response(body, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
 
 
 @bp.after_request
@@ -161,7 +170,6 @@ def logout() -> Any:
 @login_required
 def index() -> str:
     c = console()
-    c.transcripts.ingest()
     filters = Filters.from_args(request.args)
     conversations, total = c.transcripts.search(filters)
     return render_template(
@@ -178,7 +186,6 @@ def index() -> str:
 
 
 def _conversation_or_404(sender: str) -> Any:
-    console().transcripts.ingest()
     conversation = console().transcripts.get(sender)
     if conversation is None:
         abort(404)
@@ -242,9 +249,9 @@ def correct(message_id: int) -> Any:
 def corrections_yaml() -> Response:
     c = console()
     c.audit.record(g.advisor.name, "export", None, "corrections as NLU YAML")
-    resp = Response(nlu_yaml(c.transcripts.corrections()), mimetype="text/yaml")
-    resp.headers["Content-Disposition"] = 'attachment; filename="console-corrections.yml"'
-    return resp
+    return _attachment(
+        nlu_yaml(c.transcripts.corrections()), "text/yaml", "console-corrections.yml"
+    )
 
 
 @bp.get("/c/<sender>/story.yml")
@@ -255,9 +262,7 @@ def story(sender: str) -> Response:
     corrections = {x.message_id: x for x in c.transcripts.corrections(sender)}
     body = test_story(f"console {sender[:16]}", c.transcripts.messages(sender), corrections)
     c.audit.record(g.advisor.name, "export", sender, "test story")
-    resp = Response(body, mimetype="text/yaml")
-    resp.headers["Content-Disposition"] = f'attachment; filename="test-story-{sender[:16]}.yml"'
-    return resp
+    return _attachment(body, "text/yaml", f"test-story-{sender[:16]}.yml")
 
 
 # -- live handoff -----------------------------------------------------------------------------
@@ -265,7 +270,6 @@ def story(sender: str) -> Response:
 @login_required
 def handoffs() -> str:
     c = console()
-    c.transcripts.ingest()
     return render_template(
         "console/handoffs.html", queue=c.handoff.queue(), active=c.handoff.active()
     )
@@ -419,9 +423,7 @@ def _export(rows: list[dict[str, Any]], fmt: str, filename: str) -> Response:
                 }
             )
         body, mimetype = out.getvalue(), "text/csv"
-    resp = Response(body, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return resp
+    return _attachment(body, mimetype, f"{filename}.{fmt}")
 
 
 @bp.get("/c/<sender>/export.<fmt>")
@@ -440,7 +442,6 @@ def export_many(fmt: str) -> Response:
     if fmt not in ("csv", "json"):
         abort(404)
     c = console()
-    c.transcripts.ingest()
     filters = Filters.from_args(request.args)
     senders = [conv.sender for conv in c.transcripts.all_matching(filters)]
     c.audit.record(g.advisor.name, "export", None, f"{fmt}: {len(senders)} conversations")
@@ -503,7 +504,6 @@ def change_account(name: str) -> Any:
 @login_required
 def dashboard_view() -> str:
     c = console()
-    c.transcripts.ingest()
     board = dashboard(c.transcripts.db)
     return render_template(
         "console/dashboard.html",
@@ -529,7 +529,6 @@ def dashboard_view() -> str:
 @login_required
 def gaps_view() -> str:
     c = console()
-    c.transcripts.ingest()
     return render_template("console/gaps.html", gaps=gaps(c.transcripts.db))
 
 
@@ -552,9 +551,7 @@ def demand_csv() -> Response:
     for r in _demand_rows():
         writer.writerow([r.topic, r.region, r.timeframe, r.needs, r.people])
     console().audit.record(g.advisor.name, "export", None, "demand board")
-    resp = Response(out.getvalue(), mimetype="text/csv")
-    resp.headers["Content-Disposition"] = 'attachment; filename="demand.csv"'
-    return resp
+    return _attachment(out.getvalue(), "text/csv", "demand.csv")
 
 
 @bp.post("/views")
