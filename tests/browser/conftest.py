@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bot.services import Service, Stack, build_services, write_endpoints
+from bot.services import Service, Stack
 from bot.settings import PROJECT_ROOT
-from tests.integration.conftest import test_settings
 
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
 CHROMIUM_ARGS = [
@@ -24,16 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="module")
-def web_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var_dir = tmp_path_factory.mktemp("var")
-    settings = test_settings(var_dir)
-    write_endpoints(settings)
-    services = build_services(settings, trained_model, log_dir=var_dir)
-    with Stack(settings, services, timeout=240) as running:
-        yield running
 
 
 def service(stack: Stack, name: str) -> Service:

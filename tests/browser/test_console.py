@@ -30,9 +30,9 @@ def add_advisor(stack: Stack, name: str, role: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_take_over_a_widget_conversation(browser: Browser, web_stack: Stack) -> None:
-    add_advisor(web_stack, "Anna Berg", "admin")
-    url = web_stack.settings.web_url
+def test_take_over_a_widget_conversation(browser: Browser, stack: Stack) -> None:
+    add_advisor(stack, "Anna Berg", "admin")
+    url = stack.settings.web_url
 
     user_ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
     advisor_ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
@@ -115,7 +115,7 @@ def test_take_over_a_widget_conversation(browser: Browser, web_stack: Stack) -> 
             shutil.copy(ARTIFACTS / f"{name}.png", docs / f"{name}.png")
 
 
-def test_console_pages_refuse_anonymous_visitors(page: Page, web_stack: Stack) -> None:
-    page.goto(f"{web_stack.settings.web_url}/console/dashboard")
+def test_console_pages_refuse_anonymous_visitors(page: Page, stack: Stack) -> None:
+    page.goto(f"{stack.settings.web_url}/console/dashboard")
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     assert "Übersicht" not in page.content()

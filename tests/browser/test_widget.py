@@ -64,10 +64,10 @@ def rasa_append(stack: Stack, sender: str, events: list[dict[str, Any]]) -> None
         assert resp.status == 200
 
 
-def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: Stack) -> None:
-    widget_open(page, web_stack)
+def test_question_quick_reply_reload_navigation_feedback(page: Page, stack: Stack) -> None:
+    widget_open(page, stack)
     expect(page.locator(".notice a")).to_have_attribute(
-        "href", f"{web_stack.settings.web_url}/datenschutz"
+        "href", f"{stack.settings.web_url}/datenschutz"
     )
     ask(page, "Was ist das Qualifizierungsgeld?")
     wait_bot(page, "Qualifizierungsgeld")
@@ -84,7 +84,7 @@ def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: 
     expect(page.locator(".replies button", has_text="Beschäftigte/r")).to_have_count(0)
     expect(page.locator(".msg.bot").nth(3)).to_be_visible(timeout=30_000)
 
-    sender = session_id(page, web_stack)
+    sender = session_id(page, stack)
     # thumbs down on the Qualifizierungsgeld answer: stored with the conversation
     answer.get_by_role("button", name="Nicht hilfreich").click()
     expect(answer.get_by_role("button", name="Nicht hilfreich")).to_have_attribute(
@@ -94,7 +94,7 @@ def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: 
     def feedback() -> list[dict[str, Any]]:
         return [
             e["value"]
-            for e in tracker_events(web_stack, sender)
+            for e in tracker_events(stack, sender)
             if e.get("event") == "slot" and e.get("name") == "feedback"
         ]
 
@@ -115,20 +115,20 @@ def test_question_quick_reply_reload_navigation_feedback(page: Page, web_stack: 
     assert after == before, (before, after)
     expect(page.locator(".msg")).to_have_count(len(before))  # the panel reopens with history
     assert "Beschäftigte/r" in page.locator(".msg.user .body").all_inner_texts()
-    page.goto(f"{web_stack.settings.web_url}/unterseite")
+    page.goto(f"{stack.settings.web_url}/unterseite")
     expect(page.locator(".msg")).to_have_count(len(before))
     assert page.locator(".msg .body").all_inner_texts() == before
-    assert session_id(page, web_stack) == sender
+    assert session_id(page, stack) == sender
 
 
-def test_xss_in_user_and_bot_messages_stays_inert(page: Page, web_stack: Stack) -> None:
-    widget_open(page, web_stack)
+def test_xss_in_user_and_bot_messages_stays_inert(page: Page, stack: Stack) -> None:
+    widget_open(page, stack)
     ask(page, XSS)
     expect(page.locator(".msg.user .body", has_text="onerror")).to_be_visible()
     expect(page.locator(".msg.bot").first).to_be_visible(timeout=30_000)
-    sender = session_id(page, web_stack)
+    sender = session_id(page, stack)
     rasa_append(
-        web_stack,
+        stack,
         sender,
         [
             {
@@ -152,13 +152,13 @@ def test_xss_in_user_and_bot_messages_stays_inert(page: Page, web_stack: Stack) 
     ).to_be_visible()
 
 
-def test_advisor_messages_are_labelled_and_takeover_shown(page: Page, web_stack: Stack) -> None:
-    widget_open(page, web_stack)
+def test_advisor_messages_are_labelled_and_takeover_shown(page: Page, stack: Stack) -> None:
+    widget_open(page, stack)
     ask(page, "Kann ich mit einem Menschen sprechen?")
     expect(page.locator(".msg.bot").nth(1)).to_be_visible(timeout=30_000)
-    sender = session_id(page, web_stack)
+    sender = session_id(page, stack)
     rasa_append(
-        web_stack,
+        stack,
         sender,
         [{"event": "bot", "data": {"custom": {"handoff": "active", "name": "Anna Berg"}}}],
     )
@@ -166,7 +166,7 @@ def test_advisor_messages_are_labelled_and_takeover_shown(page: Page, web_stack:
         "Anna Berg (Beratung) ist jetzt im Gespräch. Der Bot pausiert."
     )
     rasa_append(
-        web_stack,
+        stack,
         sender,
         [
             {
@@ -186,36 +186,36 @@ def test_advisor_messages_are_labelled_and_takeover_shown(page: Page, web_stack:
     expect(page.locator(".msg.advisor")).to_have_count(1)
     expect(page.locator(".status.advisor")).to_be_visible()
     expect(page.locator("#foerderlotse-widget[data-connected=true]")).to_have_count(1)
-    rasa_append(web_stack, sender, [{"event": "bot", "data": {"custom": {"handoff": "ended"}}}])
+    rasa_append(stack, sender, [{"event": "bot", "data": {"custom": {"handoff": "ended"}}}])
     expect(page.locator(".note", has_text="Der Förderlotse antwortet wieder")).to_be_visible()
     expect(page.locator(".status")).to_have_text("")
 
 
-def test_outage_reconnect_sends_the_typed_message_once(page: Page, web_stack: Stack) -> None:
-    widget_open(page, web_stack)
+def test_outage_reconnect_sends_the_typed_message_once(page: Page, stack: Stack) -> None:
+    widget_open(page, stack)
     ask(page, "Hallo")
     expect(page.locator(".msg.bot").first).to_be_visible(timeout=30_000)
-    sender = session_id(page, web_stack)
-    service(web_stack, "rasa").stop()
+    sender = session_id(page, stack)
+    service(stack, "rasa").stop()
     expect(page.locator(".status")).to_contain_text("Verbindung unterbrochen", timeout=15_000)
     ask(page, "Was ist der Bildungsgutschein?")
     expect(page.locator(".msg.user.pending")).to_have_count(1)
-    restart(web_stack, "rasa")
+    restart(stack, "rasa")
     wait_bot(page, "Bildungsgutschein", timeout=60_000)
     expect(page.locator(".note", has_text="Wieder verbunden")).to_be_visible()
     expect(page.locator(".msg.user.pending")).to_have_count(0)
     page.wait_for_timeout(1500)
     asked = [
         e
-        for e in tracker_events(web_stack, sender)
+        for e in tracker_events(stack, sender)
         if e.get("event") == "user" and e.get("text") == "Was ist der Bildungsgutschein?"
     ]
     assert len(asked) == 1
     assert len(page.locator(".msg.user .body", has_text="Bildungsgutschein").all()) == 1
 
 
-def test_keyboard_only_conversation_and_erase(page: Page, web_stack: Stack) -> None:
-    page.goto(f"{web_stack.settings.web_url}/")
+def test_keyboard_only_conversation_and_erase(page: Page, stack: Stack) -> None:
+    page.goto(f"{stack.settings.web_url}/")
     launcher = page.locator(".launcher")
     for _ in range(10):  # Tab through the page until the launcher has the focus
         page.keyboard.press("Tab")
@@ -236,8 +236,8 @@ def test_keyboard_only_conversation_and_erase(page: Page, web_stack: Stack) -> N
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".msg.user")).to_have_count(2)
-    sender = session_id(page, web_stack)
-    assert tracker_events(web_stack, sender)
+    sender = session_id(page, stack)
+    assert tracker_events(stack, sender)
 
     page.locator(".erase").focus()
     page.keyboard.press("Enter")
@@ -246,8 +246,8 @@ def test_keyboard_only_conversation_and_erase(page: Page, web_stack: Stack) -> N
     expect(page.locator(".note", has_text="Ihr Verlauf wurde gelöscht")).to_be_visible()
     expect(page.locator(".msg")).to_have_count(0)
     page.wait_for_timeout(500)
-    assert tracker_events(web_stack, sender) == []
-    assert session_id_or_none(page, web_stack) != sender
+    assert tracker_events(stack, sender) == []
+    assert session_id_or_none(page, stack) != sender
 
     page.keyboard.press("Escape")
     expect(page.locator(".panel")).to_be_hidden()
@@ -261,10 +261,8 @@ def session_id_or_none(page: Page, stack: Stack) -> str | None:
     return state.get("sessionId")
 
 
-def test_axe_no_serious_violations_and_mobile(
-    browser: Browser, page: Page, web_stack: Stack
-) -> None:
-    widget_open(page, web_stack)
+def test_axe_no_serious_violations_and_mobile(browser: Browser, page: Page, stack: Stack) -> None:
+    widget_open(page, stack)
     ask(page, "Was ist das Aufstiegs-BAföG?")
     wait_bot(page, "Aufstiegs-BAföG")
     results = Axe().run(page)
@@ -280,7 +278,7 @@ def test_axe_no_serious_violations_and_mobile(
     )
     mobile = context.new_page()
     try:
-        mobile.goto(f"{web_stack.settings.web_url}/")
+        mobile.goto(f"{stack.settings.web_url}/")
         mobile.locator(".launcher").click()
         box = mobile.locator(".panel").bounding_box()
         assert box is not None
@@ -295,7 +293,7 @@ def test_axe_no_serious_violations_and_mobile(
         context.close()
 
 
-def test_embedded_on_another_site_with_data_attributes(page: Page, web_stack: Stack) -> None:
+def test_embedded_on_another_site_with_data_attributes(page: Page, stack: Stack) -> None:
     """One script tag on a page of another origin: English, yellow, left, open at start."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -303,7 +301,7 @@ def test_embedded_on_another_site_with_data_attributes(page: Page, web_stack: St
     html = (
         "<!doctype html><html lang='en'><head><title>Chamber</title></head><body>"
         "<h1>Another site</h1>"
-        f"<script src='{web_stack.settings.web_url}/widget.js' defer data-lang='en' "
+        f"<script src='{stack.settings.web_url}/widget.js' defer data-lang='en' "
         "data-title='Funding pilot' data-color='#ffcc00' data-position='left' data-open='true'>"
         "</script></body></html>"
     ).encode()

@@ -6,14 +6,10 @@ import json
 import random
 import socket
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.services import Stack, build_services, write_endpoints
 from bot.settings import Settings
 
 
@@ -41,16 +37,6 @@ def test_settings(var_dir: Path) -> Settings:
         rasa_token="integration-test-token",
         office_hours="Mo-So 00:00-24:00",  # deterministic dialogues: advisors always on duty
     )
-
-
-@pytest.fixture(scope="module")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var_dir = tmp_path_factory.mktemp("var")
-    settings = test_settings(var_dir)
-    write_endpoints(settings)
-    services = build_services(settings, trained_model, log_dir=var_dir)
-    with Stack(settings, services, timeout=240) as running:
-        yield running
 
 
 def post_json(url: str, payload: Any, headers: dict[str, str] | None = None) -> Any:
