@@ -7,43 +7,41 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+N = TypeVar("N", int, float)
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: N, kind: type[N], low: N, high: N, what: str
+) -> N:
+    """A number from the environment within [low, high]; a clear error otherwise."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
+    error = ValueError(f"{name} must be {what} from {low} to {high}, got {raw!r}")
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
-    if not 0 < value < 65536:
-        raise ValueError(f"{name} must be a port between 1 and 65535, got {value}")
+        raise error from exc
+    if not low <= value <= high:
+        raise error
     return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    return _number(env, name, default, int, 1, 65535, "a port")
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 3650:
-        raise ValueError(f"{name} must be a number of days between 1 and 3650, got {raw!r}")
-    return int(raw)
+    return _number(env, name, default, int, 1, 3650, "a number of days")
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
-    if not 0 <= value <= 60:
-        raise ValueError(f"{name} must be between 0 and 60 seconds, got {value}")
-    return value
+    return _number(env, name, default, float, 0.0, 60.0, "a number of seconds")
 
 
 def _mode(raw: str) -> str:

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.telegram.limits import ChatRateLimiter, counts_as_message, private_chat
 from tests.telegram.fake_bot_api import FakeBotApiServer
+
+
+@contextlib.asynccontextmanager
+async def limited_bot(server: FakeBotApiServer) -> AsyncIterator[Bot]:
+    """A bot with our rate limiter, talking to the fake Bot API server."""
+    app = (
+        Application.builder()
+        .token("123:TEST")
+        .base_url(server.base_url)
+        .rate_limiter(ChatRateLimiter())
+        .build()
+    )
+    await app.initialize()
+    try:
+        yield app.bot
+    finally:
+        await app.shutdown()
 
 
 def test_what_counts() -> None:
@@ -24,21 +44,11 @@ def test_what_counts() -> None:
 
 async def test_one_chat_gets_a_burst_of_three_then_one_per_second() -> None:
     with FakeBotApiServer() as server:
-        app = (
-            Application.builder()
-            .token("123:TEST")
-            .base_url(server.base_url)
-            .rate_limiter(ChatRateLimiter())
-            .build()
-        )
-        await app.initialize()
-        try:
+        async with limited_bot(server) as bot:
             await asyncio.gather(
-                *(app.bot.send_message(4711, f"Teil {i}") for i in range(5)),
-                app.bot.send_message(815, "anderer Chat"),
+                *(bot.send_message(4711, f"Teil {i}") for i in range(5)),
+                bot.send_message(815, "anderer Chat"),
             )
-        finally:
-            await app.shutdown()
     times = {
         (int(c.params["chat_id"]), c.params["text"]): c.at
         for c in server.api.calls
@@ -54,18 +64,8 @@ async def test_one_chat_gets_a_burst_of_three_then_one_per_second() -> None:
 
 async def test_overall_at_most_thirty_in_any_second() -> None:
     with FakeBotApiServer() as server:
-        app = (
-            Application.builder()
-            .token("123:TEST")
-            .base_url(server.base_url)
-            .rate_limiter(ChatRateLimiter())
-            .build()
-        )
-        await app.initialize()
-        try:
-            await asyncio.gather(*(app.bot.send_message(1000 + i, "x") for i in range(60)))
-        finally:
-            await app.shutdown()
+        async with limited_bot(server) as bot:
+            await asyncio.gather(*(bot.send_message(1000 + i, "x") for i in range(60)))
     times = sorted(server.api.times("sendMessage"))
     assert len(times) == 60
     busiest = max(sum(1 for t in times if s <= t < s + 1.0) for s in times)

@@ -37,8 +37,7 @@
       online: "Wieder verbunden.", pending: "wird gesendet …", tooLong: "Ihre Nachricht ist zu lang (höchstens 2000 Zeichen). Bitte kürzen Sie sie.",
       empty: "Bitte schreiben Sie eine Frage.", helpful: "Hilfreich", notHelpful: "Nicht hilfreich", thanks: "Danke für Ihre Rückmeldung.",
       advisorActive: function (n) { return n + " (Beratung) ist jetzt im Gespräch. Der Bot pausiert."; },
-      advisorEnded: "Die persönliche Beratung hat das Gespräch zurückgegeben. Der Förderlotse antwortet wieder.",
-      newMessage: "Neue Nachricht"
+      advisorEnded: "Die persönliche Beratung hat das Gespräch zurückgegeben. Der Förderlotse antwortet wieder."
     },
     en: {
       title: "Förderlotse", open: "Open the Förderlotse chat", close: "Close chat",
@@ -52,8 +51,7 @@
       online: "Connected again.", pending: "sending …", tooLong: "Your message is too long (at most 2000 characters). Please shorten it.",
       empty: "Please type a question.", helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
       advisorActive: function (n) { return n + " (advisor) has joined the conversation. The bot is paused."; },
-      advisorEnded: "The advisor has handed the conversation back. Förderlotse answers again.",
-      newMessage: "New message"
+      advisorEnded: "The advisor has handed the conversation back. Förderlotse answers again."
     }
   }[LANG];
   T.title = attr("title", T.title);
