@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,6 +30,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from bot.dedupe import RecentKeys
 
 logger = logging.getLogger(__name__)
 
@@ -42,23 +43,6 @@ _MID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def clean_text(text: str) -> str:
     """Drop control characters (keep line breaks and tabs)."""
     return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
-
-
-class SeenMessages:
-    """Client message ids already taken, per session (bounded, oldest forgotten first)."""
-
-    def __init__(self, limit: int = 50_000) -> None:
-        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
-        self._limit = limit
-
-    def first_time(self, session_id: str, mid: str) -> bool:
-        key = (session_id, mid)
-        if key in self._seen:
-            return False
-        self._seen[key] = None
-        while len(self._seen) > self._limit:
-            self._seen.popitem(last=False)
-        return True
 
 
 class WidgetOutput(OutputChannel):
@@ -122,7 +106,7 @@ class WidgetInput(SocketIOInput):
         super().__init__(
             user_message_evt, bot_message_evt, None, True, socketio_path, None, "HS256"
         )
-        self.seen = SeenMessages()
+        self.seen = RecentKeys(50_000)  # (session id, client message id)
 
     def get_output_channel(self) -> OutputChannel | None:
         return WidgetOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
@@ -159,7 +143,7 @@ class WidgetInput(SocketIOInput):
             if len(text) > MAX_MESSAGE:
                 return {"ok": False, "error": "too_long", "limit": MAX_MESSAGE}
             known = isinstance(mid, str) and _MID.match(mid)
-            if known and not self.seen.first_time(session_id, str(mid)):
+            if known and not self.seen.first_time((session_id, str(mid))):
                 return {"ok": True, "duplicate": True}
             if session_id not in sio.rooms(sid):
                 await sio.enter_room(sid, session_id)  # e.g. after a server restart

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dedupe import RecentKeys
 from bot.telegram.chats import ChatDirectory
 from bot.telegram.formatting import advisor_messages, notice_message, render
 from bot.telegram.identity import pseudonym
@@ -94,8 +94,7 @@ class TelegramBridge:
         # the 30/s budget for every fast answer)
         self.typing_delay = typing_delay
         self._app: Application | None = None
-        self._seen: OrderedDict[int, None] = OrderedDict()
-        self._seen_limit = seen
+        self._seen = RecentKeys(seen)  # update ids
         self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # -- wiring -----------------------------------------------------------------------------
@@ -113,12 +112,7 @@ class TelegramBridge:
 
     def first_time(self, update: Update) -> bool:
         """Each update is handled once (webhook retries, restarts of polling)."""
-        if update.update_id in self._seen:
-            return False
-        self._seen[update.update_id] = None
-        while len(self._seen) > self._seen_limit:
-            self._seen.popitem(last=False)
-        return True
+        return self._seen.first_time(update.update_id)
 
     def addressed(self, update: Update) -> bool:
         """Private chats always; in groups only when mentioned or replied to."""
