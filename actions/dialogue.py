@@ -11,7 +11,6 @@ SIMPLE_RESPONSES: dict[str, str] = {
     "bot_challenge": "utter_iamabot",
     "ask_capabilities": "utter_capabilities",
     "out_of_scope": "utter_out_of_scope",
-    "ask_privacy": "utter_privacy",
     "feedback": "utter_feedback_thanks",
     "request_deletion": "utter_ask_confirm_deletion",
 }
@@ -20,6 +19,7 @@ ACTIONS: dict[str, str] = {
     **{intent: "action_answer_topic" for intent in TOPIC_PROGRAMS},
     "ask_events": "action_list_events",
     "request_human": "action_request_human",
+    "ask_privacy": "action_privacy",
     "something_else": "action_search_knowledge",
 }
 

@@ -39,7 +39,9 @@ class OfficeHours:
             end = int(m.group(5)) * 60 + int(m.group(6))
             if not 0 <= start < end <= 24 * 60:
                 raise ValueError(f"OFFICE_HOURS: bad times in {part.strip()!r}")
-            for day in range(first, last + 1):
+            # "Fr-Mo" wraps over the weekend
+            days = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]
+            for day in days:
                 slots.append((day, start, end))
         return cls(tuple(sorted(slots)))
 

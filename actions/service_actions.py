@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,8 @@ from actions.contact_replies import handoff, hotlines
 from actions.form_actions import EMAIL
 from actions.office_hours import OfficeHours, when
 from actions.topics import intent_title
+from bot.privacy import notice
+from bot.settings import retention_days
 
 NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "something_else"}
 CARRIED_ENTITIES = ("program", "company_size", "landkreis", "plz", "role")
@@ -221,6 +224,20 @@ class ActionStoreHandoffContact(Action):
             if language(tracker) == "en"
             else f"Danke. Die Beratung antwortet auch per E-Mail an {email}."
         )
+        return []
+
+
+class ActionPrivacy(Action):
+    """The privacy notice, with the retention period the deletion job really uses."""
+
+    def name(self) -> str:
+        return "action_privacy"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        days = retention_days(os.environ)
+        dispatcher.utter_message(text=notice.chat_text(language(tracker), days))
         return []
 
 

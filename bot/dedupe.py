@@ -12,6 +12,9 @@ class RecentKeys:
         self._seen: OrderedDict[Hashable, None] = OrderedDict()
         self._limit = limit
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._seen
+
     def first_time(self, key: Hashable) -> bool:
         """True the first time a key is offered (and remembers it), False afterwards."""
         if key in self._seen:

@@ -98,6 +98,9 @@ def write_endpoints(settings: Settings) -> Path:
     return settings.endpoints_file
 
 
+RASA_MAX_BODY = 1024 * 1024  # bytes; Sanic answers 413 above (its default is 100 MB)
+
+
 def build_services(
     settings: Settings, model: Path, *, log_dir: Path | None = None
 ) -> list[Service]:
@@ -108,13 +111,16 @@ def build_services(
         "LOG_LEVEL": settings.log_level,
         "PYTHONUNBUFFERED": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RETENTION_DAYS": str(settings.retention_days),
+        "RATE_LIMIT_BURST": str(settings.rate_limit_burst),
+        "RATE_LIMIT_PER_MINUTE": str(settings.rate_limit_per_minute),
     }
     rasa = Service(
         name="rasa",
         cmd=[
             py,
             "-m",
-            "rasa",
+            "bot.rasa_server",  # rasa with the project's fault handling
             "run",
             "--model",
             str(model),
@@ -135,7 +141,11 @@ def build_services(
             str(settings.var_dir / "rasa.log"),
         ],
         ready_url=f"{settings.rasa_url}/",
-        env=common,
+        env={
+            **common,
+            "SANIC_REQUEST_MAX_SIZE": str(RASA_MAX_BODY),
+            "ACTION_TIMEOUT": str(settings.action_timeout),
+        },
     )
     actions = Service(
         name="actions",
@@ -143,6 +153,7 @@ def build_services(
         ready_url=f"{settings.actions_url}/health",
         env={
             **common,
+            "SANIC_HOST": settings.host,  # rasa_sdk binds every interface otherwise
             **({"OFFICE_HOURS": settings.office_hours} if settings.office_hours else {}),
         },
     )

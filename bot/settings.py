@@ -44,6 +44,18 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float, 0.0, 60.0, "a number of seconds")
 
 
+def rate_limit_values(env: Mapping[str, str]) -> tuple[int, float]:
+    """Per-sender limit of every channel: a burst, then messages per minute."""
+    return (
+        _number(env, "RATE_LIMIT_BURST", 20, int, 1, 10_000, "a number of messages"),
+        _number(env, "RATE_LIMIT_PER_MINUTE", 30.0, float, 0.1, 100_000.0, "messages a minute"),
+    )
+
+
+def retention_days(env: Mapping[str, str]) -> int:
+    return _days(env, "RETENTION_DAYS", 90)
+
+
 def _mode(raw: str) -> str:
     mode = raw.strip().lower() or "polling"
     if mode not in ("polling", "webhook"):
@@ -77,12 +89,16 @@ class Settings:
     console_secure_cookies: bool = False
     retention_days: int = 90
     office_hours: str = ""  # e.g. "Mo-Fr 09:00-16:00" (Europe/Berlin); "" = that default
+    action_timeout: float = 20.0
+    rate_limit_burst: int = 20
+    rate_limit_per_minute: float = 30.0
     log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         root = Path(env.get("FOERDERLOTSE_ROOT", PROJECT_ROOT))
+        burst, per_minute = rate_limit_values(env)
         var_dir = Path(env.get("FOERDERLOTSE_VAR", root / "var"))
         return cls(
             host=env.get("FOERDERLOTSE_HOST", "127.0.0.1"),
@@ -107,9 +123,12 @@ class Settings:
             widget_socket_url=env.get("WIDGET_SOCKET_URL", ""),
             console_secret=env.get("FOERDERLOTSE_CONSOLE_SECRET", ""),
             office_hours=env.get("OFFICE_HOURS", ""),
-            retention_days=_days(env, "RETENTION_DAYS", 90),
+            retention_days=retention_days(env),
             console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),
+            action_timeout=_number(env, "ACTION_TIMEOUT", 20.0, float, 1.0, 300.0, "seconds"),
+            rate_limit_burst=burst,
+            rate_limit_per_minute=per_minute,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 

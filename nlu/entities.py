@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_or_raise
 from nlu.company_size import parse_company_size
-from nlu.german import german_nlp
+from nlu.german import encodable, german_nlp
 from nlu.vocabulary import ROLE_PHRASES, SITUATION_PHRASES
 
 _PLZ = re.compile(r"(?<![\d.,])\d{5}(?![\d.,]?\d)")
@@ -112,6 +112,7 @@ class EntityFinder:
     def find(self, text: str) -> list[FoundEntity]:
         if not text or not text.strip():
             return []
+        text = encodable(text)
         doc = self.nlp(text)
         found: list[FoundEntity] = []
         taken: list[tuple[int, int]] = []

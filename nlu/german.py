@@ -27,6 +27,16 @@ def fold_tokens(doc: Doc) -> Doc:
     return doc
 
 
+def encodable(text: str) -> str:
+    """Lone surrogates (possible in JSON, not encodable as UTF-8, fatal to spaCy) become
+    U+FFFD; every other character stays, so character offsets do not move."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
 @functools.lru_cache(maxsize=1)
 def german_nlp() -> Language:
     """Built on first use and shared by the tokenizer and the entity extractor."""

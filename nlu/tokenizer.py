@@ -11,7 +11,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.german import german_nlp
+from nlu.german import encodable, german_nlp
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -39,7 +39,7 @@ class GermanLemmaTokenizer(Tokenizer):
         return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        text = message.get(attribute) or ""
+        text = encodable(message.get(attribute) or "")
         doc = german_nlp()(text)
         tokens = [
             Token(t.text, t.idx, lemma=t.lemma_) for t in doc if not (t.is_punct or t.is_space)

@@ -13,12 +13,16 @@ Rasa 3.6's ``SocketIOInput`` (which it extends):
 - custom payloads arrive as ``{"custom": {...}}`` (Rasa passes them as keyword arguments to
   ``emit``, which fails for anything but emit's own parameters);
 - bad input gets an error acknowledgement instead of an exception: non-object data, a
-  missing session, an empty or over-long message.
+  missing session, an empty or over-long message;
+- a session over the per-sender rate limit gets ``rate_limited`` with ``retry_after``
+  seconds; the widget keeps the message in its outbox and sends it again then.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import os
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -31,18 +35,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.texts import FAILED, MAX_MESSAGE, clean_text, lang
 from bot.dedupe import RecentKeys
+from bot.ratelimit import RateLimit, SenderRateLimiter
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE = 2000
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _MID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters (keep line breaks and tabs)."""
-    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
 
 
 class WidgetOutput(OutputChannel):
@@ -95,6 +95,7 @@ class WidgetInput(SocketIOInput):
             credentials.get("user_message_evt", "user_uttered"),
             credentials.get("bot_message_evt", "bot_uttered"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            limiter=SenderRateLimiter(RateLimit.from_env(os.environ)),
         )
 
     def __init__(
@@ -102,11 +103,13 @@ class WidgetInput(SocketIOInput):
         user_message_evt: str = "user_uttered",
         bot_message_evt: str = "bot_uttered",
         socketio_path: str = "/socket.io",
+        limiter: SenderRateLimiter | None = None,
     ) -> None:
         super().__init__(
             user_message_evt, bot_message_evt, None, True, socketio_path, None, "HS256"
         )
         self.seen = RecentKeys(50_000)  # (session id, client message id)
+        self.limiter = limiter or SenderRateLimiter()
 
     def get_output_channel(self) -> OutputChannel | None:
         return WidgetOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
@@ -140,31 +143,54 @@ class WidgetInput(SocketIOInput):
                 return {"ok": False, "error": "no_session"}
             if not isinstance(text, str) or not clean_text(text):
                 return {"ok": False, "error": "empty"}
+            text = clean_text(text)
             if len(text) > MAX_MESSAGE:
                 return {"ok": False, "error": "too_long", "limit": MAX_MESSAGE}
             known = isinstance(mid, str) and _MID.match(mid)
-            if known and not self.seen.first_time((session_id, str(mid))):
+            if known and (session_id, str(mid)) in self.seen:
                 return {"ok": True, "duplicate": True}
+            wait = self.limiter.acquire(session_id)
+            if wait > 0:  # not remembered as seen: the widget sends it again later
+                return {"ok": False, "error": "rate_limited", "retry_after": math.ceil(wait)}
+            if known:
+                self.seen.first_time((session_id, str(mid)))
             if session_id not in sio.rooms(sid):
                 await sio.enter_room(sid, session_id)  # e.g. after a server restart
             raw = data.get("metadata")
             metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            language, title = metadata.get("language"), metadata.get("title")
-            await on_new_message(
-                UserMessage(
-                    clean_text(text),
-                    WidgetOutput(sio, self.bot_message_evt),
-                    session_id,
-                    input_channel=self.name(),
-                    metadata={
-                        "channel": "widget",
-                        "language": language if language in ("de", "en") else None,
-                        "mid": mid if isinstance(mid, str) else None,
-                        # a pressed button: its title, shown instead of the payload
-                        "title": clean_text(title)[:100] if isinstance(title, str) else None,
-                    },
-                )
-            )
+            output = WidgetOutput(sio, self.bot_message_evt)
+            try:
+                await self._handle(on_new_message, output, text, session_id, mid, metadata)
+            except Exception as exc:  # one sink: a polite message, no text in the log
+                logger.error("a widget message could not be handled (%s)", type(exc).__name__)
+                logger.debug("the failure", exc_info=True)
+                await output.send_text_message(session_id, FAILED[lang(metadata.get("language"))])
             return {"ok": True}
 
         return bp
+
+    async def _handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        output: WidgetOutput,
+        text: str,
+        session_id: str,
+        mid: Any,
+        metadata: dict[str, Any],
+    ) -> None:
+        language, title = metadata.get("language"), metadata.get("title")
+        await on_new_message(
+            UserMessage(
+                text,
+                output,
+                session_id,
+                input_channel=self.name(),
+                metadata={
+                    "channel": "widget",
+                    "language": language if language in ("de", "en") else None,
+                    "mid": mid if isinstance(mid, str) else None,
+                    # a pressed button: its title, shown instead of the payload
+                    "title": clean_text(title)[:100] if isinstance(title, str) else None,
+                },
+            )
+        )

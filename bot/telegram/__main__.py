@@ -7,6 +7,7 @@ import logging
 import secrets
 import sys
 
+from bot.ratelimit import RateLimit
 from bot.settings import Settings
 from bot.telegram.app import OutboundConfig, build_application
 from bot.telegram.chats import ChatDirectory
@@ -53,6 +54,7 @@ def main() -> int:
         else None,
         base_url=settings.telegram_api_base_url or None,
         typing_delay=settings.telegram_typing_delay,
+        rate_limit=RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
     )
     if settings.telegram_mode == "webhook":
         if not (settings.telegram_webhook_url and settings.telegram_webhook_secret):

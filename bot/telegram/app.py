@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import BotCommand
 from telegram.ext import Application
 
+from bot.ratelimit import RateLimit, SenderRateLimiter
 from bot.telegram.bridge import COMMAND_DESCRIPTIONS, TelegramBridge
 from bot.telegram.chats import ChatDirectory
 from bot.telegram.limits import ChatRateLimiter
@@ -44,8 +45,11 @@ def build_application(
     backoff: float = 0.5,
     read_timeout: float = 10.0,
     typing_delay: float = 0.25,
+    rate_limit: RateLimit | None = None,
 ) -> tuple[Application, TelegramBridge]:
-    bridge = TelegramBridge(rasa, key, chats=chats, typing_delay=typing_delay)
+    bridge = TelegramBridge(
+        rasa, key, chats=chats, typing_delay=typing_delay, limiter=SenderRateLimiter(rate_limit)
+    )
     server = (
         OutboundServer(
             bridge.deliver_advisor_message,

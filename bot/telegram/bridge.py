@@ -23,7 +23,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.texts import MAX_MESSAGE, TOO_FAST, TOO_LONG, UNAVAILABLE, clean_text
 from bot.dedupe import RecentKeys
+from bot.ratelimit import SenderRateLimiter
 from bot.telegram.chats import ChatDirectory
 from bot.telegram.formatting import advisor_messages, notice_message, render
 from bot.telegram.identity import pseudonym
@@ -63,11 +65,9 @@ TEXT_ONLY = {
     "de": "Bitte schreiben Sie Ihre Frage als Text. Bilder, Sprachnachrichten und Dateien kann ich nicht lesen.",
     "en": "Please type your question as text. I cannot read pictures, voice messages or files.",
 }
-UNAVAILABLE = {
-    "de": "Der Förderlotse ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal.",
-    "en": "Förderlotse is not reachable right now. Please try again in a few minutes.",
-}
-MAX_INPUT = 2000
+# a chat over the rate limit waits this long at most (its messages keep their order), then
+# is asked to send again
+MAX_WAIT = 20.0
 
 
 def user_language(update: Update) -> str:
@@ -85,6 +85,7 @@ class TelegramBridge:
         bot_username: str | None = None,
         seen: int = 10_000,
         typing_delay: float = 0.25,
+        limiter: SenderRateLimiter | None = None,
     ) -> None:
         self.rasa = rasa
         self.key = key
@@ -96,6 +97,7 @@ class TelegramBridge:
         self._app: Application | None = None
         self._seen = RecentKeys(seen)  # update ids
         self._chat_locks: dict[int, asyncio.Lock] = {}
+        self.limiter = limiter or SenderRateLimiter()  # per chat, on what users send
 
     # -- wiring -----------------------------------------------------------------------------
     def register(self, app: Application) -> None:
@@ -132,16 +134,11 @@ class TelegramBridge:
         message = update.effective_message
         if message is None or not self.first_time(update) or not self.addressed(update):
             return
-        text = (message.text or "").strip()
+        text = clean_text(message.text or "")
         if self.bot_username:
             text = text.replace(f"@{self.bot_username}", "").strip()
-        if len(text) > MAX_INPUT:
-            lang = user_language(update)
-            await message.reply_text(
-                f"Ihre Nachricht ist zu lang (höchstens {MAX_INPUT} Zeichen). Bitte fassen Sie sich kürzer."
-                if lang == "de"
-                else f"Your message is too long (at most {MAX_INPUT} characters). Please shorten it."
-            )
+        if len(text) > MAX_MESSAGE:
+            await message.reply_text(TOO_LONG[user_language(update)])
             return
         await self.relay(update, context, text)
 
@@ -191,6 +188,13 @@ class TelegramBridge:
         # updates run concurrently across chats, but one chat's messages keep their order
         # (one small lock per chat; kept, so a waiting message can never lose its place)
         async with self._chat_locks.setdefault(chat.id, asyncio.Lock()):
+            wait = self.limiter.acquire(chat.id)
+            while 0 < wait <= MAX_WAIT:  # a fast writer is slowed down, not cut off
+                await asyncio.sleep(wait)
+                wait = self.limiter.acquire(chat.id)
+            if wait > 0:
+                await context.bot.send_message(chat.id, TOO_FAST[user_language(update)])
+                return
             await self._round_trip(update, context, text)
 
     async def deliver_advisor_message(self, sender: str, text: str, advisor: str) -> bool:

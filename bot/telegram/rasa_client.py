@@ -35,6 +35,9 @@ class RestRasaClient:
             payload["metadata"] = metadata
         try:
             response = await self._client.post(self.url, json=payload)
+            if response.status_code == 429:  # Rasa's rate limit: its reply says so
+                replies = response.json()
+                return replies if isinstance(replies, list) else []
             response.raise_for_status()
         except (httpx.HTTPError, OSError) as exc:
             logger.warning("Rasa REST channel unavailable: %s", type(exc).__name__)

@@ -10,6 +10,7 @@ from flask import Flask, Response, jsonify, render_template, request, send_from_
 from bot.console import build_console, console_secret
 from bot.console.views import Console, init_console
 from bot.rasa_api import HttpRasaApi, RasaApi
+from bot.privacy import notice
 from bot.settings import Settings
 from bot.web.widget_api import bp as widget_api
 
@@ -59,7 +60,9 @@ def create_app(
     @app.get("/datenschutz")
     def privacy() -> str:
         lang = "en" if request.args.get("lang") == "en" else "de"
-        return render_template("privacy.html", lang=lang)
+        return render_template(
+            "privacy.html", lang=lang, sections=notice.sections(lang, settings.retention_days)
+        )
 
     @app.get("/widget.js")
     def widget_js() -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -10,6 +11,7 @@ from actions.search import KnowledgeSearch
 from actions.service_actions import (
     ActionDeleteConversation,
     ActionDisambiguate,
+    ActionPrivacy,
     ActionRequestHuman,
     ActionSearchKnowledge,
     ActionSessionStart,
@@ -177,3 +179,22 @@ async def test_handoff_email_is_taken_only_when_it_is_one(domain: dict) -> None:
             "handoff_email": expected
         }
         assert bool(dispatcher.messages) is (expected is None)
+
+
+async def test_privacy_answer_states_the_configured_retention(
+    domain: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETENTION_DAYS", "45")
+    for lang, words in (
+        (
+            "de",
+            ["**Gespeichert:**", "**Wozu:**", "45 Tage", "**Wer es sieht:**", "„Daten löschen“"],
+        ),
+        ("en", ["**Stored:**", "**Why:**", "45 days", "**Who sees it:**", '"delete my data"']),
+    ):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("privacy?", intent="ask_privacy", slots={"language": lang})
+        assert await ActionPrivacy().run(dispatcher, tracker, domain) == []
+        (message,) = dispatcher.messages
+        for w in words:
+            assert w in message["text"]

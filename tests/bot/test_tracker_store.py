@@ -69,3 +69,70 @@ async def test_personal_data_in_user_texts_is_masked_before_it_is_stored(tmp_pat
     assert again.latest_message.text == (
         "Ich heiße [NAME], Tel. [TELEFON], wir sind 45 Leute in 74613 Öhringen"
     )
+
+
+class FlakyDatabase:
+    """Fails the next ``n`` statements with a real SQLAlchemy OperationalError, as a database
+    does during a restart."""
+
+    def __init__(self, s: ErasingSQLTrackerStore) -> None:
+        from sqlalchemy import event
+
+        self.failures = 0
+        event.listen(s.engine, "before_cursor_execute", self._maybe_fail)
+
+    def fail_next(self, n: int) -> None:
+        self.failures = n
+
+    def _maybe_fail(self, *_args: object) -> None:
+        import sqlite3
+
+        from sqlalchemy.exc import OperationalError
+
+        if self.failures > 0:
+            self.failures -= 1
+            raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+
+async def test_a_database_fault_for_a_moment_is_retried_without_duplicates(
+    tmp_path: Path,
+) -> None:
+    s = store(tmp_path)
+    s.retry_delays = (0.0, 0.0, 0.0)
+    flaky = FlakyDatabase(s)
+    tracker = DialogueStateTracker.from_events(
+        "dora", [ActionExecuted("action_listen"), UserUttered("eins")], slots=DOMAIN.slots
+    )
+    await s.save(tracker)
+    tracker.update(UserUttered("zwei"))
+    flaky.fail_next(2)
+    await s.save(tracker)  # fails twice, then stores
+    flaky.fail_next(3)
+    again = await s.retrieve("dora")  # fails three times, then reads
+    assert again is not None
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["eins", "zwei"]
+
+
+async def test_a_longer_database_outage_is_raised(tmp_path: Path) -> None:
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    s = store(tmp_path)
+    s.retry_delays = (0.0, 0.0)
+    FlakyDatabase(s).fail_next(10)
+    with pytest.raises(OperationalError):
+        await s.retrieve("erin")
+
+
+def test_only_transient_database_errors_count_as_transient() -> None:
+    import sqlite3
+
+    from sqlalchemy import exc
+
+    from bot.tracker_store import transient
+
+    assert transient(exc.OperationalError("x", {}, sqlite3.OperationalError("locked")))
+    assert transient(exc.InterfaceError("x", {}, Exception("closed")))
+    assert not transient(exc.IntegrityError("x", {}, sqlite3.IntegrityError("unique")))
+    assert not transient(exc.ProgrammingError("x", {}, Exception("syntax")))
+    assert not transient(ValueError("no"))

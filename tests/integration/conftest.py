@@ -36,6 +36,8 @@ def test_settings(var_dir: Path) -> Settings:
         var_dir=var_dir,
         rasa_token="integration-test-token",
         office_hours="Mo-So 00:00-24:00",  # deterministic dialogues: advisors always on duty
+        rate_limit_burst=10,  # the rate-limit tests reach it quickly
+        rate_limit_per_minute=60,
     )
 
 

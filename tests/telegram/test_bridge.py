@@ -356,3 +356,31 @@ async def test_slow_rasa_down_after_typing_still_gets_the_polite_message(
     await feed(app, bridge, make_update("Hallo"))
     assert len(server.api.called("sendChatAction")) == 1
     assert [m["text"] for m in server.api.called("sendMessage")] == [UNAVAILABLE["de"]]
+
+
+async def test_a_fast_writer_is_slowed_down_not_cut_off(
+    app: Application, server: FakeBotApiServer
+) -> None:
+    from bot.ratelimit import RateLimit, SenderRateLimiter
+
+    rasa = FakeRasa()
+    # 2 at once, then one every 0.3 s: the third message waits its turn, nothing is lost
+    bridge = TelegramBridge(rasa, KEY, limiter=SenderRateLimiter(RateLimit(2, 200)))
+    started = time.monotonic()
+    for text in ("eins", "zwei", "drei"):
+        await feed(app, bridge, make_update(text))
+    assert [t for _, t, _ in rasa.sent] == ["eins", "zwei", "drei"]
+    assert time.monotonic() - started >= 0.25
+
+
+async def test_a_flood_is_told_to_wait(app: Application, server: FakeBotApiServer) -> None:
+    from bot.channels.texts import TOO_FAST
+    from bot.ratelimit import RateLimit, SenderRateLimiter
+
+    rasa = FakeRasa()
+    # a limit that would make the chat wait longer than MAX_WAIT: the user is told instead
+    slow = TelegramBridge(rasa, KEY, limiter=SenderRateLimiter(RateLimit(1, 1)))
+    await feed(app, slow, make_update("vier"))
+    await feed(app, slow, make_update("fünf"))
+    assert [t for _, t, _ in rasa.sent] == ["vier"]
+    assert server.api.called("sendMessage")[-1]["text"] == TOO_FAST["de"]

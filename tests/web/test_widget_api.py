@@ -196,3 +196,38 @@ def test_widget_script_and_privacy_page(client: FlaskClient) -> None:
     assert "Verlauf löschen" in de
     assert "Privacy notice" in en
     assert "Delete history" in en
+
+
+def test_privacy_page_states_the_configured_retention(rasa: FakeRasaApi) -> None:
+    app = create_app(
+        Settings.from_env({"RASA_PORT": "5111", "RETENTION_DAYS": "30"}), rasa_api=rasa
+    )
+    de = app.test_client().get("/datenschutz").get_data(as_text=True)
+    en = app.test_client().get("/datenschutz?lang=en").get_data(as_text=True)
+    for page, words in (
+        (
+            de,
+            (
+                "Was gespeichert wird",
+                "Wozu",
+                "Wie lange",
+                "Wer es sieht",
+                "Wie Sie löschen",
+                "30 Tage nach Ihrer letzten Nachricht",
+            ),
+        ),
+        (
+            en,
+            (
+                "What is stored",
+                "Why",
+                "For how long",
+                "Who sees it",
+                "How to erase it",
+                "30 days after your last message",
+            ),
+        ),
+    ):
+        for w in words:
+            assert w in page
+    assert "90 Tage" not in de

@@ -35,7 +35,7 @@
       privacy: "Datenschutzhinweise", you: "Sie", bot: "Förderlotse", advisor: "Beratung",
       typing: "Förderlotse schreibt …", offline: "Verbindung unterbrochen. Ich verbinde mich neu … Was Sie schreiben, wird danach gesendet.",
       online: "Wieder verbunden.", pending: "wird gesendet …", tooLong: "Ihre Nachricht ist zu lang (höchstens 2000 Zeichen). Bitte kürzen Sie sie.",
-      empty: "Bitte schreiben Sie eine Frage.", helpful: "Hilfreich", notHelpful: "Nicht hilfreich", thanks: "Danke für Ihre Rückmeldung.",
+      empty: "Bitte schreiben Sie eine Frage.", tooFast: "Sie schreiben gerade sehr schnell. Ihre Nachricht wird gleich gesendet.", helpful: "Hilfreich", notHelpful: "Nicht hilfreich", thanks: "Danke für Ihre Rückmeldung.",
       advisorActive: function (n) { return n + " (Beratung) ist jetzt im Gespräch. Der Bot pausiert."; },
       advisorEnded: "Die persönliche Beratung hat das Gespräch zurückgegeben. Der Förderlotse antwortet wieder."
     },
@@ -49,7 +49,7 @@
       privacy: "Privacy notice", you: "You", bot: "Förderlotse", advisor: "advisor",
       typing: "Förderlotse is typing …", offline: "Connection lost. Reconnecting … What you type will be sent afterwards.",
       online: "Connected again.", pending: "sending …", tooLong: "Your message is too long (at most 2000 characters). Please shorten it.",
-      empty: "Please type a question.", helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
+      empty: "Please type a question.", tooFast: "You are writing very fast. Your message will be sent in a moment.", helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
       advisorActive: function (n) { return n + " (advisor) has joined the conversation. The bot is paused."; },
       advisorEnded: "The advisor has handed the conversation back. Förderlotse answers again."
     }
@@ -502,8 +502,9 @@
     if (shown) shown.classList.remove("pending");
   }
 
+  var slowedDown = false;
   function flush() {
-    if (flushing || syncing || !confirmed || !socket || !state.outbox.length) return;
+    if (flushing || slowedDown || syncing || !confirmed || !socket || !state.outbox.length) return;
     flushing = true;
     var item = state.outbox[0];
     showTyping(!advisorName); // while a person answers, the bot does not "type"
@@ -512,6 +513,13 @@
     }, function (err, ack) {
       flushing = false;
       if (err) return; // no answer in time: stays in the outbox, sent again after reconnecting
+      if (ack && ack.error === "rate_limited") { // stays in the outbox, sent again when allowed
+        showTyping(false);
+        slowedDown = true;
+        addNote(T.tooFast);
+        setTimeout(function () { slowedDown = false; flush(); }, Math.max(1, Number(ack.retry_after) || 1) * 1000);
+        return;
+      }
       dropFromOutbox(item.mid);
       if (ack && ack.ok === false) {
         showTyping(false);

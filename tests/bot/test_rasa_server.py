@@ -1,0 +1,138 @@
+"""The action-failure handling installed into Rasa (bot/rasa_server.py), against a real
+``RemoteAction`` talking HTTP to a small aiohttp server (or to nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from rasa.core.actions import action as rasa_action
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.rasa_server import ACTIONS_DOWN, MARK, resilient
+from tests.integration.conftest import free_port
+
+ORIGINAL = getattr(rasa_action.RemoteAction.run, "__wrapped__", rasa_action.RemoteAction.run)
+DOMAIN = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
+
+
+def tracker(text: str = "Hallo", language: str | None = None) -> DialogueStateTracker:
+    entities = [{"entity": "language", "value": language}] if language else []
+    return DialogueStateTracker.from_events(
+        "s1",
+        [ActionExecuted("action_listen"), UserUttered(text, entities=entities)],
+        slots=DOMAIN.slots,
+    )
+
+
+async def run(
+    name: str, url: str, t: DialogueStateTracker, delays: tuple[float, ...] = (0.0, 0.0)
+) -> list[Any]:
+    wrapped = resilient(ORIGINAL, delays)
+    remote = rasa_action.RemoteAction(name, EndpointConfig(url))
+    nlg = TemplatedNaturalLanguageGenerator({})
+    return await wrapped(remote, CollectingOutputChannel(), nlg, t, DOMAIN)
+
+
+class ActionServer:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.status = 200
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        if self.status == 400:
+            return web.json_response({"action_name": "x", "error": "rejected"}, status=400)
+        if self.status != 200:
+            return web.Response(status=self.status, text="boom")
+        return web.json_response({"events": [], "responses": [{"text": "Antwort aus dem Wissen"}]})
+
+
+@pytest.fixture
+async def action_server() -> AsyncIterator[tuple[ActionServer, str]]:
+    server = ActionServer()
+    app = web.Application()
+    app.router.add_post("/webhook", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield server, f"http://127.0.0.1:{port}/webhook"
+    await runner.cleanup()
+
+
+async def test_a_working_action_server_is_used_once(action_server: tuple[ActionServer, str]):
+    server, url = action_server
+    events = await run("action_answer_topic", url, tracker())
+    assert [e.text for e in events if isinstance(e, BotUttered)] == ["Antwort aus dem Wissen"]
+    assert server.calls == 1
+
+
+async def test_a_server_error_is_answered_politely_and_not_repeated(
+    action_server: tuple[ActionServer, str],
+):
+    server, url = action_server
+    server.status = 500
+    events = await run("action_answer_topic", url, tracker())
+    assert events == [BotUttered(ACTIONS_DOWN["de"], metadata={MARK: True})]
+    assert server.calls == 1  # the request reached the server: it may have had effects
+
+
+async def test_a_rejection_stays_a_rejection(action_server: tuple[ActionServer, str]):
+    server, url = action_server
+    server.status = 400
+    with pytest.raises(rasa_action.ActionExecutionRejection):
+        await run("validate_foerder_check_form", url, tracker())
+
+
+async def test_a_refused_connection_is_tried_again_then_answered_in_the_users_language(
+    caplog: pytest.LogCaptureFixture,
+):
+    url = f"http://127.0.0.1:{free_port()}/webhook"  # nothing listens here
+    events = await run("action_answer_topic", url, tracker("How much?", language="en"))
+    assert [e.text for e in events] == [ACTIONS_DOWN["en"]]
+    attempts = [r for r in caplog.records if "Couldn't connect" in r.getMessage()]
+    assert len(attempts) == 3  # the first try and the two retries
+
+
+async def test_the_apology_comes_once_a_turn():
+    url = f"http://127.0.0.1:{free_port()}/webhook"
+    t = tracker()
+    t.update(BotUttered(ACTIONS_DOWN["de"], metadata={MARK: True}))
+    assert await run("action_answer_topic", url, t) == []
+    t.update(UserUttered("noch einmal"))  # a new turn: said again
+    assert len(await run("action_answer_topic", url, t)) == 1
+
+
+async def test_a_failed_session_start_falls_back_to_rasas_own():
+    url = f"http://127.0.0.1:{free_port()}/webhook"
+    events = await run("action_session_start", url, tracker())
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+async def test_a_hanging_server_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    async def hang(request: web.Request) -> web.Response:
+        await asyncio.sleep(30)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/webhook", hang)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", 0.5)
+    try:
+        events = await run("action_answer_topic", f"http://127.0.0.1:{port}/webhook", tracker())
+    finally:
+        await runner.cleanup()
+    assert [e.text for e in events] == [ACTIONS_DOWN["de"]]
