@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration browser bench-telegram clean
+.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration browser bench-telegram soak fuzz audit clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,20 @@ test: lint typecheck validate data-validate pytest ## Everything CI runs
 
 bench-telegram: setup ## Benchmark: Telegram bridge vs REST (latency, messages/s) -> var/bench/
 	$(PY) -m scripts.bench_telegram
+
+soak: setup ## Load + soak: 10,000 messages over 500 conversations, 10 min, RSS -> var/bench/
+	$(PY) -m scripts.soak
+
+fuzz: setup ## Longer fuzzing: the fuzz tests with 20 times the inputs, random seeds
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz -m "not integration" -q
+
+audit: setup ## Known vulnerabilities in the locked dependencies (pip-audit; needs network)
+	@mkdir -p var/bench
+	$(UV) export --locked --format requirements-txt --no-hashes -o var/requirements-audit.txt -q
+	$(UV) tool run --from 'pip-audit==2.9.0' pip-audit --no-deps -r var/requirements-audit.txt \
+	  -f markdown -o var/bench/audit.md \
+	  || { echo "pip-audit failed (no vulnerability database reachable?): see docs/security-audit.md"; exit 1; }
+	@cat var/bench/audit.md
 
 clean: ## Remove the environment, models and runtime data
 	rm -rf $(VENV) .tools models var .pytest_cache .mypy_cache .ruff_cache

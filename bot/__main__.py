@@ -12,7 +12,14 @@ from types import FrameType
 
 from bot.model import ensure_model
 from bot.privacy.retention import purge
-from bot.services import ServiceError, Stack, build_services, write_endpoints
+from bot.services import (
+    MAX_RESTARTS,
+    RESTART_WINDOW,
+    ServiceError,
+    Stack,
+    build_services,
+    write_endpoints,
+)
 from bot.settings import Settings
 from knowledge.loader import KnowledgeError, load_or_raise
 
@@ -71,9 +78,14 @@ def run(settings: Settings) -> int:
                         purge(settings, settings.retention_days)
                     except Exception:
                         logger.exception("retention run failed; trying again later")
-                dead = stack.dead()
-                if dead:
-                    logger.error("%s stopped unexpectedly; shutting down", dead[0].name)
+                given_up = stack.revive()
+                if given_up:
+                    logger.error(
+                        "%s keeps stopping (%d times in %.0f min); shutting down",
+                        given_up[0].name,
+                        MAX_RESTARTS,
+                        RESTART_WINDOW / 60,
+                    )
                     return 1
     except ServiceError as exc:
         logger.error("start-up failed: %s", exc)

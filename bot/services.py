@@ -25,6 +25,10 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+MAX_RESTARTS = 5  # per service within RESTART_WINDOW, then the launcher gives up
+RESTART_WINDOW = 600.0
+
+
 class ServiceError(RuntimeError):
     """A service did not start or died."""
 
@@ -202,6 +206,7 @@ class Stack:
         self.settings = settings
         self.services = services
         self.timeout = timeout
+        self._restarts: dict[str, list[float]] = {}
 
     def start(self) -> None:
         for s in self.services:
@@ -227,6 +232,23 @@ class Stack:
 
     def dead(self) -> list[Service]:
         return [s for s in self.services if not s.alive()]
+
+    def revive(self, now: float | None = None) -> list[Service]:
+        """Start every dead service again (the conversation goes on: Rasa keeps its state in
+        the tracker store, the action server has none). A service that died more than
+        ``MAX_RESTARTS`` times in ``RESTART_WINDOW`` seconds is returned as given up."""
+        now = time.monotonic() if now is None else now
+        given_up = []
+        for s in self.dead():
+            history = [t for t in self._restarts.get(s.name, []) if now - t < RESTART_WINDOW]
+            if len(history) >= MAX_RESTARTS:
+                given_up.append(s)
+                continue
+            code = s.process.returncode if s.process is not None else None
+            logger.warning("%s stopped (exit code %s); starting it again", s.name, code)
+            s.start(self.settings.root)
+            self._restarts[s.name] = [*history, now]
+        return given_up
 
     def __enter__(self) -> Stack:
         try:

@@ -1,9 +1,9 @@
-"""Recall and precision of bot.privacy.redaction on tests/privacy/redaction_set.yml.
+"""Recall and precision of bot.privacy.redaction on the labelled sets in tests/privacy/.
 
 A labelled value counts as found when every character of it is inside a redacted span; a
 redacted span counts as correct when it overlaps a labelled value. Types are reported but not
 required to match (a tax id masked as a phone number is still masked).
-    python -m scripts.redaction_eval [--misses]
+    python -m scripts.redaction_eval [SET.yml ...] [--misses]
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import yaml
 
 from bot.privacy.redaction import find
 
-SET = Path(__file__).resolve().parent.parent / "tests" / "privacy" / "redaction_set.yml"
+SETS = Path(__file__).resolve().parent.parent / "tests" / "privacy"
+NAMES = ("redaction_set.yml", "redaction_heldout.yml", "redaction_heldout2.yml")
 
 
 def labelled(item: dict[str, Any]) -> list[tuple[int, int, str]]:
@@ -66,18 +67,22 @@ def evaluate(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("sets", nargs="*", default=list(NAMES), help="files in tests/privacy/")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
-    items = yaml.safe_load(SET.read_text(encoding="utf-8"))["items"]
-    r = evaluate(items)
-    print(f"{r['items']} messages: recall {r['recall']:.3f}, precision {r['precision']:.3f}")
-    for kind, (f, t) in r["per_type"].items():
-        print(f"  {kind:16} {f}/{t}")
-    if args.misses:
-        for m in r["misses"]:
-            print("MISS ", m)
-        for m in r["false"]:
-            print("FALSE", m)
+    for name in args.sets:
+        items = yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["items"]
+        r = evaluate(items)
+        print(
+            f"{name}: {r['items']} messages: recall {r['recall']:.3f}, precision {r['precision']:.3f}"
+        )
+        for kind, (f, t) in r["per_type"].items():
+            print(f"  {kind:16} {f}/{t}")
+        if args.misses:
+            for m in r["misses"]:
+                print("MISS ", m)
+            for m in r["false"]:
+                print("FALSE", m)
     return 0
 
 

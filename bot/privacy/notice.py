@@ -103,8 +103,7 @@ def chat_text(lang: str, retention_days: int) -> str:
             "under a pseudonym.",
             "**Why:** for the conversation, for an advisor if you ask for one, and to "
             "improve Förderlotse.",
-            f"**For how long:** {days} days after your last message, then deleted "
-            "automatically.",
+            f"**For how long:** {days} days after your last message, then deleted automatically.",
             "**Who sees it:** logged-in advisors of the participating networks.",
             '**Erase:** any time with "delete my data" (Telegram: /loeschen).',
         ]
@@ -115,8 +114,7 @@ def chat_text(lang: str, retention_days: int) -> str:
             "gemacht) und meine Antworten, unter einem Pseudonym.",
             "**Wozu:** für das Gespräch, für eine Beratung auf Wunsch und um den Förderlotsen "
             "zu verbessern.",
-            f"**Wie lange:** {days} Tage nach Ihrer letzten Nachricht, dann automatisch "
-            "gelöscht.",
+            f"**Wie lange:** {days} Tage nach Ihrer letzten Nachricht, dann automatisch gelöscht.",
             "**Wer es sieht:** angemeldete Beraterinnen und Berater der beteiligten Netzwerke.",
             "**Löschen:** jederzeit mit „Daten löschen“ (Telegram: /loeschen).",
         ]

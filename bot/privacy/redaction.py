@@ -1,17 +1,25 @@
 """Find and mask personal data in a user's message before it is stored or shown to advisors.
 
 Rule-based and deterministic (no model): e-mail addresses, IBANs, social-insurance numbers,
-tax ids and tax numbers, phone numbers, street addresses, dates of birth, and person names
-where a cue shows them ("ich heiße …", "Frau …", "my name is …", a greeting's signature).
-Postcodes, towns, amounts, paragraphs, deadlines and course dates stay: the bot needs them.
-Measured on tests/privacy/redaction_set.yml (see the README's privacy section).
+tax ids and tax numbers, phone numbers, street addresses, dates of birth, and person names —
+after a cue ("ich heiße …", "Frau …", "my name is …", a greeting's signature) and without one
+through gazetteers of given names and surnames (``bot.privacy.names``). Postcodes, towns,
+amounts, paragraphs, deadlines, course dates and the names of programs and offices stay: the
+bot needs them. Measured on the labelled sets in tests/privacy/ (README, "Privacy and
+reliability").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.privacy.names import NATIONALITIES, find_names, is_known_name, is_ordinary_word
 
 LABELS = {
     "email": "[E-MAIL]",
@@ -44,7 +52,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "tax_id",
         re.compile(
-            r"\b\d{2}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}\b|\b\d{2,3}/\d{3,4}/\d{4,5}\b|\b\d{5}/\d{5}\b"
+            r"\b\d{2}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}\b|\b\d{2,3}/\d{3}/\d{5}\b|\b\d{3}/\d{4}/\d{4}\b"
+            r"|\b\d{5}/\d{5}\b"
         ),
     ),
     (
@@ -61,6 +70,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<=geb\. )\d{1,2}\.\d{1,2}\.\d{2,4}\b|(?<=geb )\d{1,2}\.\d{1,2}\.\d{2,4}\b"
             r"|(?<=\*)\d{1,2}\.\d{1,2}\.\d{2,4}\b|(?<=geboren am )\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+            r"|(?<=\*)(?:19[3-9]\d|20[01]\d)\b(?!\s?(?:€|EUR|Euro|%|Std))"
+            r"|(?<=geburtsdatum )\d{1,2}\.\d{1,2}\.\d{2,4}\b|(?<=geburtsdatum: )\d{1,2}\.\d{1,2}\.\d{2,4}\b"
             r"|(?<=born )\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
             re.IGNORECASE,
         ),
@@ -115,6 +126,19 @@ _CONTEXT_NAMES = re.compile(
 _LOWER_NAMES = re.compile(
     r"\b(?:ich\s+bin|i[’']?m|hi\s+im)\s+(?P<n>[a-zäöüß]{2,})(?=,)", re.IGNORECASE
 )
+# "herr kowalczyk", "frau öztürk": a title in lower case, a name that is no ordinary word
+_LOWER_TITLE = re.compile(r"\b(?:herrn?|frau)\s+(?P<n>[a-zäöüßçğışł]{3,}(?:-[a-zäöüß]{3,})?)\b")
+# cues after which even a word of the dictionary is a name ("this is Grace", "ich heiße Rose")
+_STRONG_CUES = (
+    "heiße",
+    "heisse",
+    "name ist",
+    "name is",
+    "name:",
+    "this is",
+    "hier ist",
+    "hier schreibt",
+)
 _LOWER_OK = ("heiße", "heisse", "name ist", "name is", "bin die", "bin der")
 _NOT_NAMES = {
     "a", "an", "the", "in", "im", "bei", "aus", "seit", "und", "ein", "eine", "einer", "noch",
@@ -128,12 +152,48 @@ _NOT_NAMES = {
 _TITLES = {"frau", "herr", "herrn", "dr", "prof", "mr", "ms", "mrs", "fr", "hr"}
 _PLACE_WORDS = {
     "kreis", "landkreis", "raum", "region", "stadt", "werk", "betrieb", "bereich", "main",
-    "tauber", "ilm", "hohenlohekreis", "heilbronn", "agentur", "kammer", "ihk", "hwk",
+    "tauber", "ilm", "hohenlohekreis", "heilbronn", "agentur", "kammer", "ihk", "hwk", "arbeit",
 }  # fmt: skip
 
 
-def _place(words: list[str]) -> bool:
-    return any(w.lower().strip("-") in _PLACE_WORDS for w in words)
+@functools.lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    """Single-word names and aliases of programs, networks and offices in the knowledge base
+    ("ANeTT", "Transformotive"): never a person's name here."""
+    words: set[str] = set()
+    root = Path(__file__).resolve().parents[2] / "knowledge"
+    for path in [*root.glob("programs/*.yml"), *root.glob("contacts/*.yml")]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("programs", []) + data.get("contacts", []):
+            for alias in [entry.get("name", ""), *(entry.get("aliases") or [])]:
+                words.update(w.lower() for w in re.split(r"\W+", str(alias)) if len(w) > 3)
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _towns() -> frozenset[str]:
+    """Every word of the towns and districts in the knowledge base ("Suhl", "Öhringen")."""
+    words: set[str] = set()
+    for path in (Path(__file__).resolve().parents[2] / "knowledge" / "regions").glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for district in data.get("landkreise", []):
+            names = [district.get("name", "")] + [
+                t.get("name", "") for t in district.get("towns", [])
+            ]
+            for name in names:
+                words.update(w.lower() for w in re.split(r"\W+", name) if len(w) > 3)
+    return frozenset(words)
+
+
+def _place(words: list[str], towns: bool = False) -> bool:
+    """Words of places and offices; with ``towns`` also the towns of the knowledge base (not
+    after a title: "Frau Wertheim" is a person)."""
+    return any(
+        w.lower().strip("-") in _PLACE_WORDS
+        or w.lower() in _domain_words()
+        or (towns and w.lower() in _towns())
+        for w in words
+    )
 
 
 @dataclass(frozen=True)
@@ -157,6 +217,7 @@ def _names(text: str) -> Iterator[Span]:
     for m in _CONTEXT_NAMES.finditer(text):
         found.append((m, next(g for g in ("n", "m", "g", "s", "c", "e") if m.group(g))))
     found += [(m, "n") for m in _LOWER_NAMES.finditer(text)]
+    found += [(m, "n") for m in _LOWER_TITLE.finditer(text)]
     for m, group in found:
         name = m.group(group)
         words = name.split()
@@ -166,7 +227,8 @@ def _names(text: str) -> Iterator[Span]:
             continue
         # cut at the first word that is not part of a name
         cue = text[m.start() : m.start(group)].lower()
-        lower_ok = m.re is _LOWER_NAMES or any(c in cue for c in _LOWER_OK)
+        titled = m.re is _TITLE_NAME and group == "n"  # "Frau Lange"; not "z.B. Copilot"
+        lower_ok = m.re in (_LOWER_NAMES, _LOWER_TITLE) or any(c in cue for c in _LOWER_OK)
         if not words[0][:1].isupper() and not lower_ok:
             continue
         kept = []
@@ -174,14 +236,29 @@ def _names(text: str) -> Iterator[Span]:
             bare = word.strip(".,;:!?")
             if bare.lower() in _NOT_NAMES or (i > 0 and not bare[:1].isupper() and not lower_ok):
                 break
+            if i > 0 and is_ordinary_word(bare) and not is_known_name(bare):
+                break  # "Sven Berger Personalnr" stops before the noun
             kept.append(bare)
             if bare != word:
                 break
         if not kept or kept[0].lower() in _NOT_NAMES:
             continue
+        # after a weak cue, an ordinary word is no name ("ich bin Rentnerin", "für Arbeit");
+        # after a title it is ("Frau Lange", "Herr Koch")
+        strong = any(c in cue for c in _STRONG_CUES) and kept[0][:1].isupper()
+        surname_after = len(kept) > 1 and not is_ordinary_word(kept[1])
+        if not (titled or strong or surname_after) and is_ordinary_word(kept[0]):
+            continue
+        if strong and kept[0].casefold() in NATIONALITIES:
+            continue
         start = text.find(kept[0], m.start(group))
         end = start + len(" ".join(kept))
-        if start >= 0 and text[start:end] == " ".join(kept) and not _place(kept):
+        if group == "i":
+            start = m.start()  # "M. Hofmann" with the initial
+        if start >= 0 and text[start:end].endswith(" ".join(kept)) and not _place(kept, not titled):
+            yield Span(start, end, "name")
+    for start, end in find_names(text):
+        if not _place(text[start:end].split()):
             yield Span(start, end, "name")
 
 
@@ -204,10 +281,22 @@ def find(text: str) -> list[Span]:
                 continue
             if free(start, end):
                 spans.append(Span(start, end, kind))
-    for span in _names(text):
+    for span in _merged(_names(text)):
         if free(span.start, span.end):
             spans.append(span)
     return sorted(spans, key=lambda s: s.start)
+
+
+def _merged(names: Iterator[Span]) -> list[Span]:
+    """Overlapping name findings become one ("Grüße, Thomas" by its cue and "Thomas Lange" by
+    the gazetteer are one name)."""
+    out: list[Span] = []
+    for span in sorted(names, key=lambda s: (s.start, -s.end)):
+        if out and span.start < out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, span.end), "name")
+        else:
+            out.append(span)
+    return out
 
 
 def redact(text: str) -> str:

@@ -9,8 +9,8 @@ from flask import Flask, Response, jsonify, render_template, request, send_from_
 
 from bot.console import build_console, console_secret
 from bot.console.views import Console, init_console
-from bot.rasa_api import HttpRasaApi, RasaApi
 from bot.privacy import notice
+from bot.rasa_api import HttpRasaApi, RasaApi
 from bot.settings import Settings
 from bot.web.widget_api import bp as widget_api
 

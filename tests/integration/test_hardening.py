@@ -172,3 +172,18 @@ def test_widget_channel_limits_a_session_without_losing_its_message(stack: Stack
         assert send("m-last", "/greet") == {"ok": True, "duplicate": True}
     finally:
         client.disconnect()
+
+
+def test_no_message_text_or_token_in_any_log(stack: Stack) -> None:
+    secret = f"Geheimwort{uuid.uuid4().hex[:8]}"
+    ask(
+        stack.settings, f"it-{uuid.uuid4().hex[:8]}", f"Was ist {secret}? Mein Name ist Jana Köhler"
+    )
+    post_raw(webhook(stack), json.dumps({"sender": "x", "message": secret * 500}).encode())
+    logs = list(stack.settings.var_dir.glob("*.out")) + list(stack.settings.var_dir.glob("*.log"))
+    assert logs
+    for path in logs:
+        content = path.read_text(encoding="utf-8", errors="replace")
+        assert secret not in content, path.name
+        assert "Jana Köhler" not in content, path.name
+        assert stack.settings.rasa_token not in content, path.name
