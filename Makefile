@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration browser bench-telegram soak fuzz audit clean
+.PHONY: help setup run train test lint typecheck validate data-validate pytest unit integration browser bench bench-telegram soak fuzz audit clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,9 @@ pytest: setup browser
 	$(PY) -m pytest
 
 test: lint typecheck validate data-validate pytest ## Everything CI runs
+
+bench: setup ## Benchmark against a stock `rasa init` assistant -> docs/bench/performance.md
+	$(PY) -m scripts.bench
 
 bench-telegram: setup ## Benchmark: Telegram bridge vs REST (latency, messages/s) -> var/bench/
 	$(PY) -m scripts.bench_telegram

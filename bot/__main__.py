@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 import time
 from types import FrameType
 
-from bot.model import ensure_model
+from bot.model import ensure_model, model_path
 from bot.privacy.retention import purge
 from bot.services import (
     MAX_RESTARTS,
@@ -110,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="train if needed, then start Rasa, actions and the web server")
     sub.add_parser("train", help="train a model if the training data changed")
+    serve_parser = sub.add_parser(
+        "serve", help="run one server in the foreground (one process per container)"
+    )
+    serve_parser.add_argument("service", choices=SERVICES)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(
@@ -118,7 +123,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         print(ensure_model(settings.root, settings.models_dir))
         return 0
+    if args.command == "serve":
+        return serve(settings, args.service)
     return run(settings)
+
+
+SERVICES = ("rasa", "actions", "web", "telegram")
+
+
+def serve(settings: Settings, name: str) -> int:
+    """Replace this process with one server of the stack, configured exactly as ``run``
+    configures it: the scale-out deployments (deploy/) run one of these per container."""
+    if name in ("rasa", "web") and not settings.rasa_token:
+        logger.error("RASA_AUTH_TOKEN must be set when the servers run separately")
+        return 2
+    if name == "rasa":
+        model = ensure_model(settings.root, settings.models_dir)
+        write_endpoints(settings)
+    else:
+        model = model_path(settings.root, settings.models_dir)
+    services = {s.name: s for s in build_services(settings, model)}
+    if name == "telegram" and name not in services:
+        logger.error("TELEGRAM_TOKEN is not set")
+        return 2
+    service = services[name]
+    os.execvpe(service.cmd[0], service.cmd, {**os.environ, **service.env})
+    return 0  # not reached
 
 
 if __name__ == "__main__":

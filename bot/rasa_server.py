@@ -9,6 +9,16 @@ minutes. Installed here, before Rasa's own ``main``:
 - a connection that could not be made is tried again shortly (a restarting action server);
   a request that reached the server is not repeated (an action may have had effects);
 - an action call times out after ``ACTION_TIMEOUT`` seconds (default 20);
+- the action server's answer is checked for the shape Rasa needs, directly (Rasa 3.6 calls
+  ``jsonschema.validate``, which checks the schema itself on every call: more than half of
+  the Rasa server's CPU time per message, measured with py-spy);
+- HTTP connections to the action server are kept alive (Rasa opens one per call);
+- the NLU result of a text without personal data is cached (``NLU_CACHE_SIZE``, 5,000), and
+  so is which rules match a sequence of dialogue states; event classes are looked up once;
+- a message whose client id (``metadata.mid``) is in the conversation already is not
+  processed again: the answer given then is sent again. Checked inside Rasa's conversation
+  lock, so with the Redis lock store it holds across instances — a client, the entry point
+  or a reconnecting widget may resend a message that got no answer, and it counts once;
 - when the action still fails, the user gets one polite "gerade nicht erreichbar" message
   (German or English), recorded in the conversation like any bot message; the conversation
   goes on, and the next message works as soon as the action server is back. A failed
@@ -18,14 +28,20 @@ minutes. Installed here, before Rasa's own ``main``:
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 import logging
 import os
 import sys
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
 from rasa.core.actions import action as rasa_action
+from rasa.core.channels.channel import UserMessage
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -35,6 +51,9 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +119,7 @@ def resilient(run: Run, delays: Sequence[float] = RETRY_DELAYS) -> Run:
                 return await run(self, output_channel, nlg, tracker, domain)
             except rasa_action.ActionExecutionRejection:
                 raise  # part of the dialogue (a form rejecting a value), not a fault
-            except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except Exception as exc:  # server down, 5xx, timeout, or an answer we cannot use
                 if attempt < len(delays) and _connect_failed(exc):
                     await asyncio.sleep(delays[attempt])
                     continue
@@ -116,11 +135,195 @@ def resilient(run: Run, delays: Sequence[float] = RETRY_DELAYS) -> Run:
     return wrapped
 
 
+def validate_action_result(self: rasa_action.RemoteAction, result: Any) -> bool:
+    """The shape Rasa needs from an action server's answer (``events``: objects with an
+    ``event`` name, ``responses``: objects), checked directly. Rasa 3.6 runs
+    ``jsonschema.validate`` on every call, which also checks the schema itself: more than half
+    of the Rasa server's CPU time per message (py-spy). Anything else wrong in an event fails
+    its deserialisation and is answered like any action failure."""
+    if not isinstance(result, dict):
+        raise ActionResponseError("the action server's answer is not an object")
+    events, responses = result.get("events", []), result.get("responses", [])
+    if not isinstance(events, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("event"), str) for e in events
+    ):
+        raise ActionResponseError("'events' must be a list of events")
+    if not isinstance(responses, list) or not all(isinstance(r, dict) for r in responses):
+        raise ActionResponseError("'responses' must be a list of objects")
+    return True
+
+
+class ActionResponseError(RasaException):
+    """The action server answered something that is not an action result."""
+
+
+class _Borrowed:
+    """``async with`` a shared session without closing it."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(self, *_exc: object) -> bool:
+        return False
+
+
+_SESSIONS: dict[tuple[int, str], aiohttp.ClientSession] = {}
+KEEPALIVE = 2.0  # seconds; below the action server's (Sanic: 5 s), so it never closes first
+
+
+def pooled_session(self: EndpointConfig) -> Any:
+    """Rasa opens a new HTTP session (and TCP connection) for every action call; here one
+    session per event loop and endpoint configuration keeps connections alive."""
+    key = (id(asyncio.get_running_loop()), repr((self.headers, self.basic_auth)))
+    session = _SESSIONS.get(key)
+    if session is None or session.closed:
+        auth = (
+            aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            if self.basic_auth
+            else None
+        )
+        session = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=300),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE, limit=200),
+        )
+        _SESSIONS[key] = session
+    return _Borrowed(session)
+
+
+def replies_to(events: list[Event], mid: str) -> list[dict[str, Any]] | None:
+    """The bot messages that answered the user message with this client id, or None when
+    the conversation has no such message."""
+    for i, event in enumerate(events):
+        if isinstance(event, UserUttered) and (event.metadata or {}).get("mid") == mid:
+            replies = []
+            for later in events[i + 1 :]:
+                if isinstance(later, UserUttered):
+                    break
+                if isinstance(later, BotUttered):
+                    replies.append(later.message())
+            return replies
+    return None
+
+
+Handle = Callable[..., Awaitable[Any]]
+
+
+def once_per_message_id(handle: Handle) -> Handle:
+    """Wrap ``MessageProcessor.handle_message`` (it runs inside the conversation lock)."""
+
+    async def wrapped(self: Any, message: UserMessage) -> Any:
+        mid = (message.metadata or {}).get("mid")
+        if isinstance(mid, str) and mid:
+            tracker = await self.tracker_store.retrieve(message.sender_id)
+            replies = replies_to(list(tracker.events), mid) if tracker is not None else None
+            if replies is not None:
+                logger.info("a message was delivered again; answered from the conversation")
+                for reply in replies:
+                    await message.output_channel.send_response(message.sender_id, reply)
+                return None
+        return await handle(self, message)
+
+    wrapped.__wrapped__ = handle  # type: ignore[attr-defined]
+    return wrapped
+
+
+Parse = Callable[..., dict[str, Any]]
+
+
+def cached_parse(parse: Parse, size: int) -> Parse:
+    """Wrap ``MessageProcessor._parse_message_with_graph``: the NLU result of a text is fixed
+    for a model, so the same text is parsed once ("Hallo", button payloads, the common
+    questions). Texts with personal data in them are never kept (the cache would hold them
+    beyond the turn); callers get a copy, since Rasa and the tracker store modify it."""
+    cache: OrderedDict[tuple[int, str, bool], dict[str, Any]] = OrderedDict()
+
+    def wrapped(self: Any, message: UserMessage, tracker: Any, only_output: bool = True) -> Any:
+        text = message.text or ""
+        key = (id(self.graph_runner), text, only_output)  # a new model: new keys
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return copy.deepcopy(hit)
+        result = parse(self, message, tracker, only_output)
+        if size > 0 and len(text) <= 500 and redact(text) == text:
+            cache[key] = copy.deepcopy(result)
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return result
+
+    wrapped.__wrapped__ = parse  # type: ignore[attr-defined]
+    wrapped.cache = cache  # type: ignore[attr-defined]
+    return wrapped
+
+
+Keys = Callable[[Any, dict[str, str], list[Any]], set[str]]
+
+
+def cached_rule_keys(find: Keys, size: int = 20_000) -> Keys:
+    """Wrap ``RulePolicy._get_possible_keys``: which rules match a sequence of dialogue
+    states is fixed for a trained policy, and Rasa checks every rule against every state for
+    every prediction (the largest part of the Rasa server's CPU time after the fixes above)."""
+    cache: OrderedDict[tuple[int, str], frozenset[str]] = OrderedDict()
+
+    def wrapped(self: Any, lookup: dict[str, str], states: list[Any]) -> set[str]:
+        key = (id(lookup), json.dumps(states, sort_keys=True, default=str))
+        hit = cache.get(key)
+        if hit is None:
+            hit = frozenset(find(self, lookup, states))
+            cache[key] = hit
+            while len(cache) > size:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        return set(hit)
+
+    wrapped.__wrapped__ = find  # type: ignore[attr-defined]
+    return wrapped
+
+
+_EVENT_TYPES: dict[str, type[Event] | None] = {}
+
+
+def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """Rasa's ``Event.resolve_by_type`` walks every subclass of ``Event`` for every event it
+    reads from the tracker store; the classes do not change while the server runs."""
+    if type_name not in _EVENT_TYPES:
+        try:
+            _EVENT_TYPES[type_name] = _ORIGINAL_RESOLVE(type_name)
+        except ValueError:
+            _EVENT_TYPES[type_name] = None
+    found = _EVENT_TYPES[type_name]
+    if found is None and type_name != "topic":
+        if default is not None:
+            return default
+        raise ValueError(f"Unknown event name '{type_name}'.")
+    return found
+
+
+_ORIGINAL_RESOLVE = Event.resolve_by_type
+
+
 def install(env: dict[str, str] | None = None) -> None:
     env = dict(os.environ) if env is None else env
     remote = rasa_action.RemoteAction
     if not hasattr(remote.run, "__wrapped__"):
         remote.run = resilient(remote.run)
+    remote._validate_action_result = validate_action_result
+    EndpointConfig.session = pooled_session
+    if not hasattr(MessageProcessor.handle_message, "__wrapped__"):
+        MessageProcessor.handle_message = once_per_message_id(MessageProcessor.handle_message)
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+    if not hasattr(RulePolicy._get_possible_keys, "__wrapped__"):
+        RulePolicy._get_possible_keys = cached_rule_keys(RulePolicy._get_possible_keys)
+    parse = MessageProcessor._parse_message_with_graph
+    if not hasattr(parse, "__wrapped__"):
+        size = int(env.get("NLU_CACHE_SIZE", "5000"))
+        MessageProcessor._parse_message_with_graph = cached_parse(parse, size)
     rasa_action.DEFAULT_REQUEST_TIMEOUT = float(env.get("ACTION_TIMEOUT", "20"))
 
 

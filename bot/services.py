@@ -6,6 +6,7 @@ what ``make run`` starts.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -17,8 +18,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 
@@ -27,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 5  # per service within RESTART_WINDOW, then the launcher gives up
 RESTART_WINDOW = 600.0
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM when the launcher dies, even by SIGKILL (each child has
+    its own session, so signals to the launcher's group do not reach it)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class ServiceError(RuntimeError):
@@ -55,6 +69,7 @@ class Service:
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         logger.info("started %s (pid %s)", self.name, self.process.pid)
 
@@ -87,18 +102,57 @@ class Service:
         logger.info("stopped %s", self.name)
 
 
-def write_endpoints(settings: Settings) -> Path:
-    """Endpoints for the embedded default: local action server, SQLite tracker store."""
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = {
-        "action_endpoint": {"url": f"{settings.actions_url}/webhook"},
-        "tracker_store": {
-            "type": "bot.tracker_store.ErasingSQLTrackerStore",
-            "dialect": "sqlite",
-            "db": str(settings.tracker_db),
-        },
+def tracker_store_config(url: str) -> dict[str, Any]:
+    """Rasa's tracker store entry for a SQLAlchemy URL: SQLite or PostgreSQL."""
+    parsed = make_url(url)
+    store: dict[str, Any] = {
+        "type": "bot.tracker_store.ErasingSQLTrackerStore",
+        "dialect": parsed.get_backend_name(),
+        "db": parsed.database,
     }
+    if parsed.get_backend_name() != "sqlite":
+        store.update(
+            {
+                "url": parsed.host or "localhost",
+                "port": parsed.port or 5432,
+                "username": parsed.username,
+                "password": parsed.password,
+            }
+        )
+    return store
+
+
+def lock_store_config(url: str) -> dict[str, Any] | None:
+    """Rasa's Redis lock store entry, so that several Rasa instances (or Sanic workers) never
+    work on one conversation at the same time; None: Rasa's in-memory lock store."""
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    db = parsed.path.lstrip("/") or "1"
+    return {
+        "type": "redis",
+        "url": parsed.hostname or "localhost",
+        "port": parsed.port or 6379,
+        "db": int(db),
+        "password": parsed.password,
+        "use_ssl": parsed.scheme == "rediss",
+        "key_prefix": "foerderlotse",
+    }
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Endpoints from the settings: the embedded default is the local action server and a
+    SQLite tracker store; TRACKER_STORE_URL, LOCK_STORE_URL and ACTIONS_URL scale it out."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    endpoints: dict[str, Any] = {
+        "action_endpoint": {"url": settings.action_endpoint},
+        "tracker_store": tracker_store_config(settings.tracker_url),
+    }
+    lock = lock_store_config(settings.lock_store_url)
+    if lock is not None:
+        endpoints["lock_store"] = lock
     settings.endpoints_file.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    settings.endpoints_file.chmod(0o600)  # may hold the database password
     return settings.endpoints_file
 
 
@@ -153,7 +207,15 @@ def build_services(
     )
     actions = Service(
         name="actions",
-        cmd=[py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
+        cmd=[
+            py,
+            "-m",
+            "bot.action_server",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port),
+        ],
         ready_url=f"{settings.actions_url}/health",
         env={
             **common,

@@ -56,6 +56,12 @@ def retention_days(env: Mapping[str, str]) -> int:
     return _days(env, "RETENTION_DAYS", 90)
 
 
+def _redis_url(raw: str) -> str:
+    if raw and not raw.startswith(("redis://", "rediss://")):
+        raise ValueError(f"LOCK_STORE_URL must be a redis:// URL, got {raw.split('@')[-1]!r}")
+    return raw
+
+
 def _mode(raw: str) -> str:
     mode = raw.strip().lower() or "polling"
     if mode not in ("polling", "webhook"):
@@ -90,6 +96,12 @@ class Settings:
     retention_days: int = 90
     office_hours: str = ""  # e.g. "Mo-Fr 09:00-16:00" (Europe/Berlin); "" = that default
     action_timeout: float = 20.0
+    # scale-out: shared stores and an entry point (empty: the embedded default)
+    tracker_store_url: str = field(default="", repr=False)  # e.g. postgresql://u:pw@host/db
+    lock_store_url: str = field(default="", repr=False)  # e.g. redis://host:6379/1
+    actions_endpoint_url: str = ""  # where Rasa calls the actions, e.g. http://entry/actions
+    rasa_entry_url: str = ""  # where our processes reach Rasa, e.g. http://entry:8081
+    telegram_outbound_entry_url: str = ""  # where the console reaches the Telegram bridge
     rate_limit_burst: int = 20
     rate_limit_per_minute: float = 30.0
     log_level: str = "INFO"
@@ -127,6 +139,11 @@ class Settings:
             console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),
             action_timeout=_number(env, "ACTION_TIMEOUT", 20.0, float, 1.0, 300.0, "seconds"),
+            tracker_store_url=env.get("TRACKER_STORE_URL", ""),
+            lock_store_url=_redis_url(env.get("LOCK_STORE_URL", "")),
+            actions_endpoint_url=env.get("ACTIONS_URL", "").rstrip("/"),
+            rasa_entry_url=env.get("RASA_URL", "").rstrip("/"),
+            telegram_outbound_entry_url=env.get("TELEGRAM_OUTBOUND_URL", "").rstrip("/"),
             rate_limit_burst=burst,
             rate_limit_per_minute=per_minute,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
@@ -146,7 +163,15 @@ class Settings:
 
     @property
     def telegram_outbound_url(self) -> str:
-        return f"http://{self.host}:{self.telegram_outbound_port}"
+        return (
+            self.telegram_outbound_entry_url or f"http://{self.host}:{self.telegram_outbound_port}"
+        )
+
+    @property
+    def rasa_client_url(self) -> str:
+        """Rasa for our own processes (console, Telegram bridge): the entry point's internal
+        side when scaled out, else the local Rasa server."""
+        return self.rasa_entry_url or self.rasa_url
 
     @property
     def rasa_url(self) -> str:
@@ -167,6 +192,15 @@ class Settings:
     @property
     def tracker_db(self) -> Path:
         return self.var_dir / "tracker.db"
+
+    @property
+    def tracker_url(self) -> str:
+        """SQLAlchemy URL of the tracker store: PostgreSQL when configured, else SQLite."""
+        return self.tracker_store_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def action_endpoint(self) -> str:
+        return f"{self.actions_endpoint_url or self.actions_url}/webhook"
 
     @property
     def endpoints_file(self) -> Path:

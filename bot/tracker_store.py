@@ -7,20 +7,34 @@ starts a fresh conversation. Works for SQLite (embedded default) and PostgreSQL 
 A database that is unavailable for a moment (a PostgreSQL restart or fail-over, a locked
 SQLite file) does not lose the message: reading and saving a tracker are tried again for
 about 15 seconds. A failed save is rolled back, and the retry stores exactly the events that
-are not stored yet (Rasa counts what is there), so nothing is written twice.
+are not stored yet, so nothing is written twice.
+
+Faster than Rasa's own: SQLite keeps its connection open, with a write-ahead log; a save
+writes its events in one statement; and the number of events already stored is remembered
+from the tracker's own retrieval instead of counted again (it cannot change in between: the
+conversation is locked while a message is handled, across instances with the Redis lock
+store; any other tracker object is counted as Rasa does).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from typing import TypeVar
+import weakref
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm as sa_orm
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool
 
 from bot.privacy.redaction import redact
 from bot.retry import retry_async
@@ -53,8 +67,34 @@ def redact_user_event(event: Event) -> bool:
     return True
 
 
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Write-ahead log, synced at checkpoints: a commit no longer waits for the disk (one
+    fsync per message before), readers do not block the writer; a crash of the process loses
+    nothing, a power cut at most the last moments."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class ErasingSQLTrackerStore(SQLTrackerStore):
     retry_delays: tuple[float, ...] = RETRY_DELAYS
+    engine: sa.engine.Engine
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # sender -> (the tracker object last read or written, events of its session stored)
+        self._stored: OrderedDict[str, tuple[weakref.ref[DialogueStateTracker], int]] = (
+            OrderedDict()
+        )
+        engine: sa.engine.Engine = self.engine
+        if engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool);
+            # Rasa uses the store from its one event-loop thread: keep that thread's open
+            engine.dispose()
+            self.engine = sa.create_engine(engine.url, poolclass=SingletonThreadPool)
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa_orm.sessionmaker(bind=self.engine)
 
     async def _retrying(self, operation: Callable[[], Awaitable[T]], what: str) -> T:
         return await retry_async(
@@ -66,12 +106,45 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             deleted = await self._retrying(lambda: self.erase(tracker.sender_id), "erasure")
             logger.info("erased a conversation on request (%d events)", deleted)
             return
-        await self._retrying(lambda: super(ErasingSQLTrackerStore, self).save(tracker), "save")
+        await self._retrying(lambda: self._save(tracker), "save")
+        self._remember(tracker)
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``SQLTrackerStore.save`` with one INSERT for all new events."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._retrying(
+        tracker = await self._retrying(
             lambda: super(ErasingSQLTrackerStore, self).retrieve(sender_id), "retrieve"
         )
+        if tracker is None:
+            self._stored.pop(sender_id, None)
+        else:
+            self._remember(tracker)
+        return tracker
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        self._stored[tracker.sender_id] = (weakref.ref(tracker), len(tracker.events))
+        self._stored.move_to_end(tracker.sender_id)
+        while len(self._stored) > 10_000:
+            self._stored.popitem(last=False)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self._retrying(
@@ -83,11 +156,18 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
         """The events about to be written (only the new ones), with user texts masked."""
-        for event in super()._additional_events(session, tracker):
-            redact_user_event(event)
-            yield event
+        known = self._stored.get(tracker.sender_id)
+        stored = known[1] if known is not None and known[0]() is tracker else None
+        if stored is not None:
+            new: Iterable[Event] = itertools.islice(tracker.events, stored, None)
+        else:
+            new = super()._additional_events(session, tracker)
+        for item in new:
+            redact_user_event(item)
+            yield item
 
     async def erase(self, sender_id: str) -> int:
+        self._stored.pop(sender_id, None)
         with self.session_scope() as session:
             deleted = (
                 session.query(self.SQLEvent)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian's PostgreSQL and Redis for the scale-out tests, installed by the test setup (never by
-# hand). The tests start their own throw-away servers on free ports; nothing runs as a service.
+# Debian's PostgreSQL, Redis and nginx for the scale-out tests, installed by the test setup
+# (never by hand). The tests start their own throw-away servers on free ports; nothing runs as
+# a service.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -20,3 +22,4 @@ $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null 2>&1
   || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null; }
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null
 command -v redis-server >/dev/null
+[ -x /usr/sbin/nginx ]

@@ -44,7 +44,7 @@ def build_console(
     return Console(
         accounts=AccountStore(db),
         audit=AuditLog(db),
-        transcripts=TranscriptStore(db, f"sqlite:///{settings.tracker_db}"),
+        transcripts=TranscriptStore(db, settings.tracker_url),
         throttle=LoginThrottle(),
         handoff=HandoffService(db, rasa, telegram),
     )

@@ -42,8 +42,8 @@ def purge(settings: Settings, days: int, now: float | None = None) -> RetentionR
     cutoff = now - days * 86400
     old: list[str] = []
     events = 0
-    if settings.tracker_db.exists():
-        engine = sa.create_engine(f"sqlite:///{settings.tracker_db}")
+    if settings.tracker_store_url or settings.tracker_db.exists():
+        engine = sa.create_engine(settings.tracker_url)
         with engine.begin() as conn:
             try:
                 old = [
@@ -56,8 +56,8 @@ def purge(settings: Settings, days: int, now: float | None = None) -> RetentionR
                         {"cutoff": cutoff},
                     )
                 ]
-            except sa.exc.OperationalError:
-                old = []
+            except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+                old = []  # no events table yet
             for sender in old:
                 events += conn.execute(
                     sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender}
@@ -66,7 +66,7 @@ def purge(settings: Settings, days: int, now: float | None = None) -> RetentionR
 
     transcripts = 0
     if settings.console_db.exists():
-        store = TranscriptStore(Database(settings.console_db), f"sqlite:///{settings.tracker_db}")
+        store = TranscriptStore(Database(settings.console_db), settings.tracker_url)
         stale = {
             r["sender"]
             for r in store.db.query("SELECT sender FROM conversations WHERE last_ts < ?", (cutoff,))

@@ -41,7 +41,7 @@ def main() -> int:
     if not settings.telegram_token:
         logger.error("TELEGRAM_TOKEN is not set")
         return 2
-    rasa = RestRasaClient(f"{settings.rasa_url}/webhooks/rest/webhook")
+    rasa = RestRasaClient(f"{settings.rasa_client_url}/webhooks/rest/webhook")
     app, _ = build_application(
         settings.telegram_token,
         rasa,

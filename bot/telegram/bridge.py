@@ -247,7 +247,12 @@ class TelegramBridge:
         if chat is None or user is None:
             return
         sender = pseudonym(user.id, self.key)
-        metadata: dict[str, Any] = {"channel": "telegram", "language": user_language(update)}
+        metadata: dict[str, Any] = {
+            "channel": "telegram",
+            "language": user_language(update),
+            # Telegram delivers an update again after a restart: Rasa answers it once
+            "mid": f"tg-{update.update_id}",
+        }
         call = asyncio.ensure_future(self.rasa.send(sender, text, metadata))
         try:
             await asyncio.wait_for(asyncio.shield(call), self.typing_delay)

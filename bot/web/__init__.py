@@ -30,7 +30,7 @@ def create_app(
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     api = rasa_api or HttpRasaApi(
-        settings.rasa_url, settings.rasa_token, tracker_url=f"sqlite:///{settings.tracker_db}"
+        settings.rasa_client_url, settings.rasa_token, tracker_url=settings.tracker_url
     )
     app.config["RASA_API"] = api
     app.config["ERASE_CONVERSATION"] = lambda sender: api.append(

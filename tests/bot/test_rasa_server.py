@@ -20,6 +20,7 @@ from bot.rasa_server import ACTIONS_DOWN, MARK, resilient
 from tests.integration.conftest import free_port
 
 ORIGINAL = getattr(rasa_action.RemoteAction.run, "__wrapped__", rasa_action.RemoteAction.run)
+ORIGINAL_VALIDATE = rasa_action.RemoteAction._validate_action_result
 DOMAIN = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
 
 
@@ -136,3 +137,59 @@ async def test_a_hanging_server_times_out(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         await runner.cleanup()
     assert [e.text for e in events] == [ACTIONS_DOWN["de"]]
+
+
+def test_the_direct_check_accepts_and_refuses_like_rasas_schema() -> None:
+    from jsonschema import ValidationError
+
+    from bot.rasa_server import ActionResponseError, validate_action_result
+
+    remote = rasa_action.RemoteAction("x", None)
+    good = {"events": [{"event": "slot", "name": "a", "value": 1}], "responses": [{"text": "t"}]}
+    assert validate_action_result(remote, good) is True
+    assert ORIGINAL_VALIDATE(remote, good) is True
+    assert validate_action_result(remote, {}) is True  # both may be missing
+    for bad in (
+        {"events": [{"no_event_key": 1}]},
+        {"responses": "not a list"},
+        {"events": "x"},
+        {"responses": [1]},
+    ):
+        with pytest.raises(ActionResponseError):
+            validate_action_result(remote, bad)
+        with pytest.raises(ValidationError):
+            ORIGINAL_VALIDATE(remote, bad)
+
+
+def test_replies_to_a_message_id_come_from_the_conversation() -> None:
+    from bot.rasa_server import replies_to
+
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("eins", metadata={"mid": "m1"}),
+        BotUttered("Antwort 1a"),
+        BotUttered("Antwort 1b", data={"buttons": [{"title": "Ja", "payload": "/affirm"}]}),
+        ActionExecuted("action_listen"),
+        UserUttered("zwei", metadata={"mid": "m2"}),
+        ActionExecuted("action_listen"),
+    ]
+    first = replies_to(events, "m1")
+    assert first is not None
+    assert [r["text"] for r in first] == ["Antwort 1a", "Antwort 1b"]
+    assert first[1]["buttons"] == [{"title": "Ja", "payload": "/affirm"}]
+    assert replies_to(events, "m2") == []  # seen, nothing answered (e.g. an advisor had it)
+    assert replies_to(events, "m3") is None  # new: process it
+
+
+def test_event_types_are_resolved_like_rasa_does() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    from bot.rasa_server import resolve_by_type
+
+    assert resolve_by_type("slot") is SlotSet
+    assert resolve_by_type("slot") is SlotSet  # from the cache
+    assert resolve_by_type("user") is UserUttered
+    assert resolve_by_type("topic") is None
+    assert resolve_by_type("nonsense", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        resolve_by_type("nonsense")

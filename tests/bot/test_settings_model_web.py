@@ -98,3 +98,63 @@ def test_web_start_page_and_health() -> None:
     assert "ws://127.0.0.1:5111" in csp
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/nope").status_code == 404
+
+
+def test_endpoints_for_the_scaled_out_topology(tmp_path) -> None:
+    import yaml
+
+    from bot.services import write_endpoints
+
+    settings = Settings.from_env(
+        {
+            "FOERDERLOTSE_VAR": str(tmp_path),
+            "TRACKER_STORE_URL": "postgresql://fl:geheim@db.internal:5433/foerderlotse",
+            "LOCK_STORE_URL": "redis://:pw@redis.internal:6380/2",
+            "ACTIONS_URL": "http://entry:8081/actions/",
+        }
+    )
+    path = write_endpoints(settings)
+    assert yaml.safe_load(path.read_text()) == {
+        "action_endpoint": {"url": "http://entry:8081/actions/webhook"},
+        "tracker_store": {
+            "type": "bot.tracker_store.ErasingSQLTrackerStore",
+            "dialect": "postgresql",
+            "db": "foerderlotse",
+            "url": "db.internal",
+            "port": 5433,
+            "username": "fl",
+            "password": "geheim",
+        },
+        "lock_store": {
+            "type": "redis",
+            "url": "redis.internal",
+            "port": 6380,
+            "db": 2,
+            "password": "pw",
+            "use_ssl": False,
+            "key_prefix": "foerderlotse",
+        },
+    }
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert "geheim" not in repr(settings)
+
+
+def test_the_embedded_default_stays_sqlite_and_in_memory(tmp_path) -> None:
+    import yaml
+
+    from bot.services import write_endpoints
+
+    settings = Settings.from_env({"FOERDERLOTSE_VAR": str(tmp_path)})
+    endpoints = yaml.safe_load(write_endpoints(settings).read_text())
+    assert endpoints["tracker_store"] == {
+        "type": "bot.tracker_store.ErasingSQLTrackerStore",
+        "dialect": "sqlite",
+        "db": str(tmp_path / "tracker.db"),
+    }
+    assert "lock_store" not in endpoints
+    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
+
+
+def test_a_lock_store_url_must_be_redis() -> None:
+    with pytest.raises(ValueError, match="LOCK_STORE_URL must be a redis:// URL"):
+        Settings.from_env({"LOCK_STORE_URL": "memcached://x:1"})

@@ -136,3 +136,47 @@ def test_only_transient_database_errors_count_as_transient() -> None:
     assert not transient(exc.IntegrityError("x", {}, sqlite3.IntegrityError("unique")))
     assert not transient(exc.ProgrammingError("x", {}, Exception("syntax")))
     assert not transient(ValueError("no"))
+
+
+def test_sqlite_runs_with_a_write_ahead_log(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+async def test_known_event_counts_and_one_insert_store_exactly_the_new_events(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    s = store(tmp_path)
+    statements: list[str] = []
+    from sqlalchemy import event as sa_event
+
+    sa_event.listen(
+        s.engine, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0])
+    )
+    tracker = await s.create_tracker("fritz")  # saved once by Rasa
+    tracker.update(UserUttered("eins"))
+    tracker.update(ActionExecuted("action_listen"))
+    statements.clear()
+    await s.save(tracker)
+    assert statements.count("INSERT") == 1  # both events in one statement
+    assert not any(st.startswith("SELECT") for st in statements)  # the count was known
+    again = await s.retrieve("fritz")
+    assert again is not None
+    again.update(UserUttered("zwei"))
+    await s.save(again)
+    other = DialogueStateTracker.from_events("fritz", list(again.events), slots=DOMAIN.slots)
+    other.update(UserUttered("drei"))
+    await s.save(other)  # an unknown tracker object: counted in the database, as Rasa does
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        texts = [
+            r[0]
+            for r in db.execute(
+                "SELECT json_extract(data, '$.text') FROM events WHERE type_name = 'user'"
+                " ORDER BY id"
+            )
+        ]
+    assert texts == ["eins", "zwei", "drei"]

@@ -86,13 +86,13 @@ def test_run_starts_everything_and_stops_on_sigterm(trained_model: Path, tmp_pat
         assert (tmp_path / "var" / "tracker.db").exists()
 
         # the action server dies: the launcher starts it again, the conversation goes on
-        (actions_pid,) = pids_with(["rasa_sdk", "--port", str(ports["ACTIONS_PORT"])])
+        (actions_pid,) = pids_with(["bot.action_server", "--port", str(ports["ACTIONS_PORT"])])
         os.kill(actions_pid, signal.SIGKILL)
         deadline = time.monotonic() + 90
         while True:
             assert time.monotonic() < deadline, "action server not started again"
             time.sleep(0.5)
-            again = pids_with(["rasa_sdk", "--port", str(ports["ACTIONS_PORT"])])
+            again = pids_with(["bot.action_server", "--port", str(ports["ACTIONS_PORT"])])
             if again and again != [actions_pid] and health(ports["ACTIONS_PORT"]):
                 break
         reply = "\n".join(

@@ -128,12 +128,13 @@ async def test_text_goes_to_rasa_under_a_pseudonym_and_comes_back_as_html(
         delay=0.4,
     )
     bridge = TelegramBridge(rasa, KEY, typing_delay=0.1)
-    await feed(app, bridge, make_update("Was ist das Qualifizierungsgeld?"))
+    update = make_update("Was ist das Qualifizierungsgeld?")
+    await feed(app, bridge, update)
     assert rasa.sent == [
         (
             pseudonym(4711, KEY),
             "Was ist das Qualifizierungsgeld?",
-            {"channel": "telegram", "language": "de"},
+            {"channel": "telegram", "language": "de", "mid": f"tg-{update['update_id']}"},
         )
     ]
     assert server.api.called("sendChatAction")[0]["action"] == "typing"
