@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.sqldb import SqlDatabase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS training_needs (
@@ -35,21 +36,18 @@ class TrainingNeed:
 
 
 class DemandStore:
-    def __init__(self, path: Path, clock: Callable[[], dt.datetime] | None = None) -> None:
-        self.path = path
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute(SCHEMA)
+    """A SQLite file (embedded default) or the shared PostgreSQL database (``DATABASE_URL``),
+    so that every action server replica writes to the same board."""
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    def __init__(self, target: Path | str, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.db = SqlDatabase(target, SCHEMA)
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     def add(self, need: TrainingNeed) -> int:
-        with self._connect() as db:
+        with self.db.tx() as db:
             cur = db.execute(
                 "INSERT INTO training_needs (created_at, topic, people, landkreis, region, timeframe, email, channel)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     self.clock().isoformat(timespec="seconds"),
                     need.topic,
@@ -61,9 +59,7 @@ class DemandStore:
                     need.channel,
                 ),
             )
-            return int(cur.lastrowid or 0)
+            return int(cur.fetchone()[0])
 
     def all(self) -> list[dict[str, object]]:
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            return [dict(r) for r in db.execute("SELECT * FROM training_needs ORDER BY id")]
+        return [dict(r) for r in self.db.query("SELECT * FROM training_needs ORDER BY id")]

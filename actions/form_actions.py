@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -285,7 +286,7 @@ class ActionStoreTrainingNeed(KnowledgeAction):
     @property
     def store(self) -> DemandStore:
         if self._store is None:
-            self._store = DemandStore(var_dir() / "demand.db")
+            self._store = DemandStore(os.environ.get("DATABASE_URL") or var_dir() / "demand.db")
         return self._store
 
     def name(self) -> str:

@@ -45,7 +45,15 @@ class ActionSessionStart(Action):
             ):
                 events.append(SlotSet(key, value))
         if not tracker.get_slot("privacy_notice_shown"):
-            dispatcher.utter_message(response="utter_privacy_notice")
+            # the first message is not parsed yet: its channel tells the language (widget
+            # page, Telegram user, or guessed from the text by the REST channel)
+            metadata = tracker.get_slot("session_started_metadata") or {}
+            lang = metadata.get("language") if isinstance(metadata, dict) else None
+            if lang not in ("de", "en"):
+                lang = "en" if tracker.get_slot("language") == "en" else "de"
+            dispatcher.utter_message(
+                response="utter_privacy_notice_en" if lang == "en" else "utter_privacy_notice"
+            )
             events.append(SlotSet("privacy_notice_shown", True))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -101,7 +101,7 @@ def console_line(settings: Settings) -> str:
     from bot.console.accounts import AccountStore
     from bot.console.db import Database
 
-    if AccountStore(Database(settings.console_db)).all():
+    if AccountStore(Database(settings.console_database)).all():
         return "log in with your account"
     return "no account yet: .venv/bin/python -m bot.console advisors add NAME --role admin"
 

@@ -172,6 +172,19 @@ def build_services(
         "RETENTION_DAYS": str(settings.retention_days),
         "RATE_LIMIT_BURST": str(settings.rate_limit_burst),
         "RATE_LIMIT_PER_MINUTE": str(settings.rate_limit_per_minute),
+        # the scale-out settings, so every child sees the same topology
+        **{
+            name: value
+            for name, value in (
+                ("TRACKER_STORE_URL", settings.tracker_store_url),
+                ("LOCK_STORE_URL", settings.lock_store_url),
+                ("DATABASE_URL", settings.database_url),
+                ("ACTIONS_URL", settings.actions_endpoint_url),
+                ("RASA_URL", settings.rasa_entry_url),
+                ("TELEGRAM_OUTBOUND_URL", settings.telegram_outbound_entry_url),
+            )
+            if value
+        },
     }
     rasa = Service(
         name="rasa",

@@ -100,6 +100,7 @@ class Settings:
     tracker_store_url: str = field(default="", repr=False)  # e.g. postgresql://u:pw@host/db
     lock_store_url: str = field(default="", repr=False)  # e.g. redis://host:6379/1
     actions_endpoint_url: str = ""  # where Rasa calls the actions, e.g. http://entry/actions
+    database_url: str = field(default="", repr=False)  # console and training needs, shared
     rasa_entry_url: str = ""  # where our processes reach Rasa, e.g. http://entry:8081
     telegram_outbound_entry_url: str = ""  # where the console reaches the Telegram bridge
     rate_limit_burst: int = 20
@@ -143,6 +144,7 @@ class Settings:
             lock_store_url=_redis_url(env.get("LOCK_STORE_URL", "")),
             actions_endpoint_url=env.get("ACTIONS_URL", "").rstrip("/"),
             rasa_entry_url=env.get("RASA_URL", "").rstrip("/"),
+            database_url=env.get("DATABASE_URL", ""),
             telegram_outbound_entry_url=env.get("TELEGRAM_OUTBOUND_URL", "").rstrip("/"),
             rate_limit_burst=burst,
             rate_limit_per_minute=per_minute,
@@ -188,6 +190,15 @@ class Settings:
     @property
     def console_db(self) -> Path:
         return self.var_dir / "console.db"
+
+    @property
+    def console_database(self) -> Path | str:
+        """The console's database: PostgreSQL when ``DATABASE_URL`` is set, else SQLite."""
+        return self.database_url or self.console_db
+
+    @property
+    def demand_database(self) -> Path | str:
+        return self.database_url or self.var_dir / "demand.db"
 
     @property
     def tracker_db(self) -> Path:

@@ -113,6 +113,8 @@ class SafeRestInput(RestInput):
                     status=429,
                     headers={"Retry-After": str(max(1, math.ceil(wait)))},
                 )
+            # the language the first answer (the privacy notice) is given in
+            metadata = {**metadata, "language": lang}
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -38,7 +38,7 @@ def build_console(
     db: Database | None = None,
     telegram: TelegramOutbound | None = None,
 ) -> Console:
-    db = db or Database(settings.console_db)
+    db = db or Database(settings.console_database)
     if telegram is None and settings.internal_token:
         telegram = HttpTelegramOutbound(settings.telegram_outbound_url, settings.internal_token)
     return Console(

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     cmds.add_parser("list", help="list the accounts")
     args = parser.parse_args(argv)
 
-    store = AccountStore(Database(Settings.from_env().console_db))
+    store = AccountStore(Database(Settings.from_env().console_database))
     try:
         if args.command == "add":
             advisor = store.add(args.name, args.role, _password(args.password_stdin))

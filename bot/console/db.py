@@ -1,13 +1,10 @@
-"""The console's own SQLite database (accounts, audit log, transcripts, annotations)."""
+"""The console's own database (accounts, audit log, transcripts, annotations)."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+
+from bot.sqldb import SqlDatabase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS advisors (
@@ -43,30 +40,8 @@ CREATE TABLE IF NOT EXISTS ingest_state (key TEXT PRIMARY KEY, value INTEGER NOT
 """
 
 
-class Database:
-    """One SQLite file shared by the console's stores; safe across the server's threads."""
+class Database(SqlDatabase):
+    """The console's stores: a SQLite file, or PostgreSQL when ``DATABASE_URL`` is set."""
 
-    def __init__(self, path: Path | str) -> None:
-        if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.executescript(SCHEMA)
-        self._lock = threading.RLock()
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return list(self._conn.execute(sql, params).fetchall())
+    def __init__(self, target: Path | str) -> None:
+        super().__init__(target, SCHEMA)

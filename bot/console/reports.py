@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from actions.demand import DemandStore
 from bot.console.db import Database
 from bot.console.transcripts import FALLBACK_INTENTS
+from bot.sqldb import is_url
 
 LOW_CONFIDENCE = 0.6
 
@@ -95,15 +96,14 @@ class DemandRow:
     people: int
 
 
-def demand(path: Path) -> list[DemandRow]:
+def demand(target: Path | str) -> list[DemandRow]:
     """Training needs captured by the bot, aggregated by topic x region x time frame."""
-    if not path.exists():
+    if not is_url(target) and not Path(target).exists():
         return []
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(
-            "SELECT topic, COALESCE(region, landkreis, ''), COALESCE(timeframe, ''), people"
-            " FROM training_needs"
-        ).fetchall()
+    rows = DemandStore(target).db.query(
+        "SELECT topic, COALESCE(region, landkreis, ''), COALESCE(timeframe, ''), people"
+        " FROM training_needs"
+    )
     counts: Counter[tuple[str, str, str]] = Counter()
     people: Counter[tuple[str, str, str]] = Counter()
     for topic, region, timeframe, n in rows:

@@ -533,7 +533,7 @@ def gaps_view() -> str:
 
 
 def _demand_rows() -> list[Any]:
-    return demand(current_app.config["SETTINGS"].var_dir / "demand.db")
+    return demand(current_app.config["SETTINGS"].demand_database)
 
 
 @bp.get("/demand")

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from actions.demand import DemandStore
 from bot.console.db import Database
 from bot.console.transcripts import TranscriptStore
 from bot.settings import Settings
+from bot.sqldb import is_url
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +67,8 @@ def purge(settings: Settings, days: int, now: float | None = None) -> RetentionR
         engine.dispose()
 
     transcripts = 0
-    if settings.console_db.exists():
-        store = TranscriptStore(Database(settings.console_db), settings.tracker_url)
+    if settings.database_url or settings.console_db.exists():
+        store = TranscriptStore(Database(settings.console_database), settings.tracker_url)
         stale = {
             r["sender"]
             for r in store.db.query("SELECT sender FROM conversations WHERE last_ts < ?", (cutoff,))
@@ -82,19 +84,21 @@ def purge(settings: Settings, days: int, now: float | None = None) -> RetentionR
         with sqlite3.connect(chat_db) as conn:
             chats = conn.execute("DELETE FROM chats WHERE since < ?", (cutoff,)).rowcount
 
-    demand = _strip_demand(settings.var_dir / "demand.db", cutoff)
+    demand = _strip_demand(settings.demand_database, cutoff)
     report = RetentionReport(len(old), events, transcripts, chats, demand)
     logger.info("retention (%d days): %s", days, report)
     return report
 
 
-def _strip_demand(path: Path, cutoff: float) -> int:
-    if not path.exists():
+def _strip_demand(target: Path | str, cutoff: float) -> int:
+    if not is_url(target) and not Path(target).exists():
         return 0
     limit = dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).isoformat(timespec="seconds")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "UPDATE training_needs SET email = NULL, channel = NULL"
-            " WHERE created_at < ? AND (email IS NOT NULL OR channel IS NOT NULL)",
-            (limit,),
-        ).rowcount
+    with DemandStore(target).db.tx() as conn:
+        return int(
+            conn.execute(
+                "UPDATE training_needs SET email = NULL, channel = NULL"
+                " WHERE created_at < ? AND (email IS NOT NULL OR channel IS NOT NULL)",
+                (limit,),
+            ).rowcount
+        )

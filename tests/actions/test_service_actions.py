@@ -35,6 +35,12 @@ async def test_session_start_shows_privacy_notice_once_and_carries_slots(domain:
     await ActionSessionStart().run(dispatcher, tracker, domain)
     assert dispatcher.messages == []
 
+    # an English first message (its channel says so): the notice in English
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", slots={"session_started_metadata": {"language": "en"}})
+    await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_privacy_notice_en"
+
 
 async def test_disambiguation_offers_two_readings_and_something_else(
     real_index: KnowledgeIndex, domain: dict

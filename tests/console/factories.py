@@ -87,8 +87,13 @@ class FakeTelegram:
         return sender in self.chats
 
 
-def make_app(tmp_path: Path) -> tuple[Flask, Tracker, FakeRasaApi]:
-    settings = replace(Settings.from_env({}), var_dir=tmp_path, console_secret="test-secret")
+def make_app(tmp_path: Path, database_url: str = "") -> tuple[Flask, Tracker, FakeRasaApi]:
+    settings = replace(
+        Settings.from_env({}),
+        var_dir=tmp_path,
+        console_secret="test-secret",
+        database_url=database_url,
+    )
     tracker = Tracker(settings.tracker_db)
     rasa = FakeRasaApi()
     console = build_console(settings, rasa, telegram=FakeTelegram())

@@ -123,6 +123,27 @@ def postgres(server_packages: None) -> Iterator[Postgres]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture
+def pg_url(postgres: Postgres) -> Iterator[str]:
+    """A fresh, empty database for one test."""
+    import uuid
+
+    import psycopg2
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    base = postgres.url.rsplit("/", 1)[0]
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        conn.close()
+
+
 @pytest.fixture(scope="session")
 def redis(server_packages: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = it.free_port()
@@ -185,6 +206,7 @@ def topology(
     base = replace(
         it.test_settings(var),
         tracker_store_url=postgres.url,
+        database_url=postgres.url,  # the console and the training needs, on the same server
         lock_store_url=redis,
         actions_endpoint_url=f"http://127.0.0.1:{internal}/actions",
         rasa_token="scale-test-token",
