@@ -204,8 +204,8 @@ def build_services(
             "--port",
             str(settings.rasa_port),
             "--enable-api",
-            "--auth-token",
-            settings.rasa_token,
+            # one argument: a random token may begin with "-"
+            f"--auth-token={settings.rasa_token}",
             "--cors",
             f"{settings.web_url}",
             "--log-file",

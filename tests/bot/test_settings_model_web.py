@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,13 @@ def test_the_embedded_default_stays_sqlite_and_in_memory(tmp_path) -> None:
 def test_a_lock_store_url_must_be_redis() -> None:
     with pytest.raises(ValueError, match="LOCK_STORE_URL must be a redis:// URL"):
         Settings.from_env({"LOCK_STORE_URL": "memcached://x:1"})
+
+
+def test_a_token_that_looks_like_an_option_reaches_rasa_whole(tmp_path) -> None:
+    from pathlib import Path
+
+    from bot.services import build_services
+
+    settings = dataclasses.replace(Settings.from_env({}), rasa_token="-starts-with-a-dash")
+    (rasa,) = [s for s in build_services(settings, Path("m.tar.gz")) if s.name == "rasa"]
+    assert "--auth-token=-starts-with-a-dash" in rasa.cmd
