@@ -25,12 +25,16 @@ $(UV):
 	python -m venv $(UV_DIR)
 	$(UV_DIR)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+# --compile-bytecode: without .pyc files every start compiles Rasa and TensorFlow from source
+# again (several seconds of each start to ready). The stamp's name changes with the flags.
+SYNCED := $(VENV)/.synced-bytecode
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
 	@echo ">> installing dependencies from uv.lock into $(VENV) (first time: several minutes)"
-	$(UV) sync --locked -p "$(PY_SYS)"
+	$(UV) sync --locked --compile-bytecode -p "$(PY_SYS)"
 	@touch $@
 
-setup: $(VENV)/.synced ## Create the virtual environment from uv.lock
+setup: $(SYNCED) ## Create the virtual environment from uv.lock
 
 run: setup ## Train if needed, then start Rasa, action server and web server
 	$(PY) -m bot run

@@ -13,7 +13,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.entities import EntityFinder, finder_for, knowledge_root
+from nlu.entities import EntityFinder, finder_for, found_in, knowledge_root
 from nlu.language import guess_language
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,9 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         logger.info("entity gazetteers built from %s: %s", root, finder.kb.counts())
         return cls(config, finder)
 
-    def entities_for(self, text: str) -> list[dict[str, Any]]:
-        entities = [e.as_rasa() for e in self.finder.find(text)]
+    def entities_for(self, text: str, message: Message | None = None) -> list[dict[str, Any]]:
+        found = found_in(message, self.finder) if message is not None else self.finder.find(text)
+        entities = [e.as_rasa() for e in found]
         if self._config.get("detect_language", True):
             lang = guess_language(text, default="")
             if lang:
@@ -61,6 +62,6 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text:
                 continue
-            extracted = self.add_extractor_name(self.entities_for(text))
+            extracted = self.add_extractor_name(self.entities_for(text, message))
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.schema import ProgramState, Topic
-from nlu.entities import EntityFinder, FoundEntity, finder_for, knowledge_root
+from nlu.entities import EntityFinder, FoundEntity, finder_for, found_in, knowledge_root
 from nlu.vocabulary import ROLE_PHRASES, SITUATION_PHRASES
 
 FEATURES: tuple[str, ...] = (
@@ -88,11 +88,17 @@ class KnowledgeFeaturizer(SparseFeaturizer, GraphComponent):
         finder = finder_for(knowledge_root(config.get("knowledge_dir")))
         return cls(config, execution_context.node_name, finder)
 
-    def features(self, message: Message) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
+    def features(
+        self, message: Message, share: bool = False
+    ) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
+        """``share``: keep the entities on the message for the extractor (not in training,
+        where Rasa caches the messages)."""
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
         sequence = np.zeros((len(tokens), len(FEATURES)))
         sentence = np.zeros((1, len(FEATURES)))
-        for entity in self.finder.find(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        found = found_in(message, self.finder) if share else self.finder.find(text)
+        for entity in found:
             for name in feature_names(entity, self.finder):
                 column = INDEX[name]
                 sentence[0, column] = 1.0
@@ -101,9 +107,9 @@ class KnowledgeFeaturizer(SparseFeaturizer, GraphComponent):
                         sequence[row, column] = 1.0
         return scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence)
 
-    def _featurize(self, message: Message) -> None:
+    def _featurize(self, message: Message, share: bool = False) -> None:
         if message.get(TEXT) and message.get(TOKENS_NAMES[TEXT]):
-            sequence, sentence = self.features(message)
+            sequence, sentence = self.features(message, share)
             self.add_features_to_message(sequence, sentence, TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -113,5 +119,5 @@ class KnowledgeFeaturizer(SparseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            self._featurize(message)
+            self._featurize(message, share=True)
         return messages

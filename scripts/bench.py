@@ -134,19 +134,25 @@ def wait_ready(url: str, timeout: float = 300) -> None:
     raise RuntimeError(f"{url} not ready")
 
 
-def project(tmp: Path, seconds: float) -> Result:
+def train_project(tmp: Path) -> tuple[Path, float]:
     models = tmp / "project-models"
     os.environ["RASA_CACHE_DIRECTORY"] = str(tmp / "project-cache")  # nothing from before
     started = time.monotonic()
     model = ensure_model(PROJECT_ROOT, models)  # a fresh folder: always trains
     training = time.monotonic() - started
     del os.environ["RASA_CACHE_DIRECTORY"]
+    return model, training
+
+
+def project(
+    tmp: Path, seconds: float, model: Path, training: float, nlu_cache: bool, name: str
+) -> Result:
     settings = replace(
         Settings.from_env({}),
         rasa_port=free_port(),
         actions_port=free_port(),
         web_port=free_port(),
-        var_dir=tmp / "project-var",
+        var_dir=tmp / f"project-var-{int(nlu_cache)}",
         rasa_token="bench",
         log_level="WARNING",
         rate_limit_burst=10_000,
@@ -154,6 +160,8 @@ def project(tmp: Path, seconds: float) -> Result:
     )
     write_endpoints(settings)
     services = build_services(settings, model, log_dir=settings.var_dir)
+    if not nlu_cache:  # every message parsed as if it were new
+        next(s for s in services if s.name == "rasa").env["NLU_CACHE_SIZE"] = "0"
     stack = Stack(settings, services, timeout=300)
     started = time.monotonic()
     with stack:
@@ -162,7 +170,7 @@ def project(tmp: Path, seconds: float) -> Result:
         loads, rss = measure(
             f"{settings.rasa_url}/webhooks/rest/webhook", pids, [s.name for s in services], seconds
         )
-    return Result("Förderlotse", round(training, 1), round(ready, 1), rss, loads)
+    return Result(name, round(training, 1), round(ready, 1), rss, loads)
 
 
 def stock(tmp: Path, seconds: float) -> Result:
@@ -244,7 +252,7 @@ def plot(ours: Result, theirs: Result, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def report(ours: Result, theirs: Result, png: Path) -> str:
+def report(ours: Result, theirs: Result, png: Path, uncached: Result | None = None) -> str:
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.1f}×" if b else "–"
 
@@ -257,6 +265,15 @@ def report(ours: Result, theirs: Result, png: Path) -> str:
             f"{o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
             f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {o['errors']} / {s['errors']} |"
         )
+    if uncached is not None:
+        for i, users in enumerate((1, 10)):
+            o, s = uncached.loads[i], theirs.loads[i]
+            rows.append(
+                f"| {users}, NLU cache off | {o['messages_per_s']} | {s['messages_per_s']} | "
+                f"**{ratio(o['messages_per_s'], s['messages_per_s'])}** | "
+                f"{o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
+                f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {o['errors']} / {s['errors']} |"
+            )
     rss_ours = ", ".join(f"{k} {v:.0f}" for k, v in ours.rss_mb.items())
     return "\n".join(
         [
@@ -265,7 +282,10 @@ def report(ours: Result, theirs: Result, png: Path) -> str:
             f"Measured by `make bench` on {os.cpu_count()} cores, both in one run "
             f"({time.strftime('%Y-%m-%d')}). Load: realistic questions from "
             "`tests/eval/questions.yml`, each user asking "
-            f"{PER_CONVERSATION} in one conversation and waiting for each answer.",
+            f"{PER_CONVERSATION} in one conversation and waiting for each answer; "
+            f"{len(questions())} questions in turn, so texts repeat during a run. Förderlotse "
+            'caches the NLU result of a text without personal data; the rows "NLU cache '
+            'off" parse every message as if it were new (the stock assistant has no cache).',
             "",
             "| users | ours msg/s | stock msg/s | ratio | ours p50 / p95 / p99 ms | "
             "stock p50 / p95 / p99 ms | errors ours / stock |",
@@ -295,15 +315,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        ours = project(Path(tmp), args.seconds)
+        model, training = train_project(Path(tmp))
+        ours = project(Path(tmp), args.seconds, model, training, True, "Förderlotse")
+        uncached = project(
+            Path(tmp), args.seconds, model, training, False, "Förderlotse, NLU cache off"
+        )
         theirs = stock(Path(tmp), args.seconds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     png = args.out.with_suffix(".png")
     plot(ours, theirs, png)
-    text = report(ours, theirs, png)
+    text = report(ours, theirs, png, uncached)
     args.out.write_text(text, encoding="utf-8")
     args.out.with_suffix(".json").write_text(
-        json.dumps([asdict(ours), asdict(theirs)], indent=2), encoding="utf-8"
+        json.dumps([asdict(ours), asdict(uncached), asdict(theirs)], indent=2), encoding="utf-8"
     )
     print(text)
     return 0

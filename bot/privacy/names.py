@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gzip
-import json
 import re
 import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
-from importlib.resources import files
 from pathlib import Path
+
+from nlu.lookups import german_lemmas, read_table
 
 DATA = Path(__file__).with_name("data")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -108,13 +107,6 @@ def surnames() -> frozenset[str]:
     return _read_list("surnames.txt")
 
 
-def _lookup_table(name: str) -> dict[str, str]:
-    resource = files("spacy_lookups_data") / "data" / name
-    with gzip.open(str(resource), "rt", encoding="utf-8") as fh:
-        table: dict[str, str] = json.load(fh)
-    return table
-
-
 class WordSet:
     """Membership of about half a million words in 4 MB: a sorted array of their 64-bit hashes
     (a frozenset of the strings takes about 100 MB in every process that redacts)."""
@@ -134,8 +126,8 @@ class WordSet:
 @functools.lru_cache(maxsize=1)
 def lexicon() -> tuple[WordSet, WordSet]:
     """(German word forms as written, English word forms in lower case)."""
-    de = _lookup_table("de_lemma_lookup.json.gz")
-    en = _lookup_table("en_lemma_lookup.json.gz")
+    de = german_lemmas()
+    en = read_table("en_lemma_lookup.json.gz")
     return WordSet([*de, *de.values()]), WordSet([*en, *en.values()])
 
 

@@ -80,3 +80,40 @@ def test_extractor_adds_to_existing_entities(context: tuple) -> None:
         ("company_size", "300", "KnowledgeEntityExtractor"),
         ("language", "en", "KnowledgeEntityExtractor"),
     ]
+
+
+def test_intent_classifier_round_trips_through_its_files(context: tuple) -> None:
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu.intent_classifier import TunedLogisticRegressionClassifier
+
+    def message(vector: list[float], intent: str | None = None) -> Message:
+        data = {TEXT: "x", **({INTENT: intent} if intent else {})}
+        features = Features(scipy.sparse.coo_matrix([vector]), FEATURE_TYPE_SENTENCE, TEXT, "test")
+        return Message(data=data, features=[features])
+
+    rows = [([1.0, 0.0, 0.0], "a"), ([0.0, 1.0, 0.0], "b"), ([0.0, 0.0, 1.0], "c")] * 4
+    config = {**TunedLogisticRegressionClassifier.get_default_config(), "C": 10.0}
+    trained = TunedLogisticRegressionClassifier.create(config, *context)
+    trained.train(TrainingData([message(v, i) for v, i in rows]))
+    trained.persist()
+    loaded = TunedLogisticRegressionClassifier.load(config, *context)
+
+    probe = [message([0.2, 0.9, 0.1]), message([0.0, 0.1, 0.8])]
+    loaded.process(probe)
+    assert [m.get(INTENT)["name"] for m in probe] == ["b", "c"]
+    assert loaded.clf.C == 10.0
+    x = np.array([[0.2, 0.9, 0.1]])
+    assert np.allclose(loaded.clf.predict_proba(x), trained.clf.predict_proba(x))
+
+
+def test_intent_classifier_without_files_loads_untrained(context: tuple) -> None:
+    from nlu.intent_classifier import TunedLogisticRegressionClassifier
+
+    config = TunedLogisticRegressionClassifier.get_default_config()
+    loaded = TunedLogisticRegressionClassifier.load(config, *context)
+    assert not hasattr(loaded.clf, "coef_")
