@@ -42,7 +42,7 @@ def relevant_details(
     for sentence in candidate_sentences(program):
         if sentence in shown:
             continue
-        shared = terms & set(search.analyzer(sentence))
+        shared = terms & search.known_terms(sentence)
         score = sum(search.idf.get(t, 3.0) for t in shared)
         if score >= min_score:
             scored.append((score, sentence))

@@ -56,6 +56,15 @@ class KnowledgeSearch:
             df.update(d.keys())
         n = len(self.docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._known: dict[str, frozenset[str]] = {}
+
+    def known_terms(self, text: str) -> frozenset[str]:
+        """The terms of a text of the knowledge base, analysed once (the knowledge base does
+        not change while it is loaded; a user's text goes through ``analyzer`` instead)."""
+        terms = self._known.get(text)
+        if terms is None:
+            terms = self._known[text] = frozenset(self.analyzer(text))
+        return terms
 
     def score(self, query_terms: list[str], i: int) -> float:
         doc, length = self.docs[i], self.lengths[i]

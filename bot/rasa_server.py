@@ -14,7 +14,8 @@ minutes. Installed here, before Rasa's own ``main``:
   the Rasa server's CPU time per message, measured with py-spy);
 - HTTP connections to the action server are kept alive (Rasa opens one per call);
 - the NLU result of a text without personal data is cached (``NLU_CACHE_SIZE``, 5,000), and
-  so is which rules match a sequence of dialogue states; event classes are looked up once;
+  so is which rules match the last dialogue states (as many as the longest rule has); event
+  classes are looked up once;
 - a message whose client id (``metadata.mid``) is in the conversation already is not
   processed again: the answer given then is sent again. Checked inside Rasa's conversation
   lock, so with the Redis lock store it holds across instances — a client, the entry point
@@ -267,14 +268,25 @@ Keys = Callable[[Any, dict[str, str], list[Any]], set[str]]
 def cached_rule_keys(find: Keys, size: int = 20_000) -> Keys:
     """Wrap ``RulePolicy._get_possible_keys``: which rules match a sequence of dialogue
     states is fixed for a trained policy, and Rasa checks every rule against every state for
-    every prediction (the largest part of the Rasa server's CPU time after the fixes above)."""
+    every prediction (the largest part of the Rasa server's CPU time after the fixes above).
+
+    A rule longer than ``n`` states cannot look further back than ``n`` states (Rasa counts
+    a rule as applicable once the turn index passes its length), so only the last ``n``
+    states of the conversation go into the key and into the check, where ``n`` is the
+    length of the longest rule: the same answer, and conversations share cache entries."""
     cache: OrderedDict[tuple[int, str], frozenset[str]] = OrderedDict()
+    longest: dict[int, tuple[dict[str, str], int]] = {}  # id(lookup) -> (lookup, n)
 
     def wrapped(self: Any, lookup: dict[str, str], states: list[Any]) -> set[str]:
-        key = (id(lookup), json.dumps(states, sort_keys=True, default=str))
+        known = longest.get(id(lookup))
+        if known is None or known[0] is not lookup:
+            n = max((len(json.loads(k)) for k in lookup), default=0)
+            known = longest[id(lookup)] = (lookup, n)
+        recent = states[max(0, len(states) - known[1]) :] if known[1] else []
+        key = (id(lookup), json.dumps(recent, sort_keys=True, default=str))
         hit = cache.get(key)
         if hit is None:
-            hit = frozenset(find(self, lookup, states))
+            hit = frozenset(find(self, lookup, recent))
             cache[key] = hit
             while len(cache) > size:
                 cache.popitem(last=False)
@@ -283,6 +295,7 @@ def cached_rule_keys(find: Keys, size: int = 20_000) -> Keys:
         return set(hit)
 
     wrapped.__wrapped__ = find  # type: ignore[attr-defined]
+    wrapped.cache = cache  # type: ignore[attr-defined]
     return wrapped
 
 

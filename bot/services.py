@@ -145,7 +145,9 @@ def write_endpoints(settings: Settings) -> Path:
     SQLite tracker store; TRACKER_STORE_URL, LOCK_STORE_URL and ACTIONS_URL scale it out."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     endpoints: dict[str, Any] = {
-        "action_endpoint": {"url": settings.action_endpoint},
+        # selective domain: only the validate_ actions get the domain with each call (Rasa
+        # sends all of it, every response text in both languages, with every action otherwise)
+        "action_endpoint": {"url": settings.action_endpoint, "enable_selective_domain": True},
         "tracker_store": tracker_store_config(settings.tracker_url),
     }
     lock = lock_store_config(settings.lock_store_url)

@@ -3,12 +3,13 @@ the same machine.
 
 For both: training time (a fresh model in a temporary folder), time from start to ready,
 REST throughput and p50/p95/p99 latency at 1 and 10 concurrent users, and the resident
-memory (RSS) of every server process. The load is the same for both: realistic questions
+memory (RSS) of every server process. Both run side by side and take turns under load
+(``--rounds`` per level), so a slow minute of a shared machine does not favour either. The load is the same for both: realistic questions
 from ``tests/eval/questions.yml``, each user asking a few of them in one conversation and
 waiting for each answer; the project answers through its actions and knowledge base, the
 stock assistant with its own (mood bot) responses.
 
-    python -m scripts.bench [--seconds 30] [--out docs/bench/performance.md]
+    python -m scripts.bench [--seconds 30] [--rounds 3] [--out docs/bench/performance.md]
 
 Writes a Markdown report with the ratios and a plot (``performance.png``) and prints it.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -25,6 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -44,8 +47,9 @@ PER_CONVERSATION = 5  # questions a user asks in one conversation
 class Load:
     users: int
     seconds: float
-    answered: int = 0
-    errors: int = 0
+    answered: int = 0  # HTTP 200 with a list of replies, also an empty one
+    empty: int = 0  # of those, no reply at all (stock: its policies chose to listen)
+    errors: int = 0  # HTTP errors and timeouts
     latencies_ms: list[float] = field(default_factory=list)
 
     @property
@@ -60,6 +64,7 @@ class Load:
             "p50_ms": round(percentile(lat, 50), 1),
             "p95_ms": round(percentile(lat, 95), 1),
             "p99_ms": round(percentile(lat, 99), 1),
+            "empty": self.empty,
             "errors": self.errors,
         }
 
@@ -94,11 +99,12 @@ async def load(url: str, users: int, seconds: float, texts: list[str]) -> Load:
                 try:
                     async with session.post(url, json={"sender": sender, "message": text}) as r:
                         body = await r.json(content_type=None)
-                        ok = r.status == 200 and isinstance(body, list) and bool(body)
+                        ok = r.status == 200 and isinstance(body, list)
                 except (aiohttp.ClientError, asyncio.TimeoutError):
                     ok = False
                 if ok:
                     result.answered += 1
+                    result.empty += not body
                     result.latencies_ms.append((time.perf_counter() - started) * 1000)
                 else:
                     result.errors += 1
@@ -111,14 +117,46 @@ async def load(url: str, users: int, seconds: float, texts: list[str]) -> Load:
     return result
 
 
+@dataclass
+class Running:
+    """One started assistant: where to send messages, and its server processes."""
+
+    url: str
+    pids: dict[str, int]
+    ready_s: float
+
+
+def merge(parts: list[Load]) -> Load:
+    total = Load(parts[0].users, sum(p.seconds for p in parts))
+    for p in parts:
+        total.answered += p.answered
+        total.empty += p.empty
+        total.errors += p.errors
+        total.latencies_ms += p.latencies_ms
+    return total
+
+
 def measure(
-    url: str, pids: list[int], names: list[str], seconds: float
-) -> tuple[list[dict[str, float]], dict[str, float]]:
+    systems: dict[str, Running], seconds: float, rounds: int
+) -> dict[str, list[dict[str, float]]]:
+    """Every load level in ``rounds`` short rounds, the systems taking turns, so a slower or
+    faster minute of a shared machine falls on all of them alike."""
     texts = questions()
-    asyncio.run(load(url, 2, 5, texts))  # warm-up
-    loads = [asyncio.run(load(url, users, seconds, texts)).summary() for users in (1, 10)]
-    rss = {name: round(rss_kb([pid]) / 1024, 1) for name, pid in zip(names, pids, strict=True)}
-    return loads, rss
+    for running in systems.values():
+        asyncio.run(load(running.url, 2, 5, texts))  # warm-up
+    out: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
+    for users in (1, 10):
+        parts: dict[str, list[Load]] = {name: [] for name in systems}
+        for _ in range(rounds):
+            for name, running in systems.items():
+                parts[name].append(asyncio.run(load(running.url, users, seconds / rounds, texts)))
+        for name in systems:
+            out[name].append(merge(parts[name]).summary())
+    return out
+
+
+def rss_of(running: Running) -> dict[str, float]:
+    return {name: round(rss_kb([pid]) / 1024, 1) for name, pid in running.pids.items()}
 
 
 def wait_ready(url: str, timeout: float = 300) -> None:
@@ -144,9 +182,8 @@ def train_project(tmp: Path) -> tuple[Path, float]:
     return model, training
 
 
-def project(
-    tmp: Path, seconds: float, model: Path, training: float, nlu_cache: bool, name: str
-) -> Result:
+@contextlib.contextmanager
+def project(tmp: Path, model: Path, nlu_cache: bool) -> Iterator[Running]:
     settings = replace(
         Settings.from_env({}),
         rasa_port=free_port(),
@@ -166,14 +203,11 @@ def project(
     started = time.monotonic()
     with stack:
         ready = time.monotonic() - started
-        pids = [s.process.pid for s in services if s.process is not None]
-        loads, rss = measure(
-            f"{settings.rasa_url}/webhooks/rest/webhook", pids, [s.name for s in services], seconds
-        )
-    return Result(name, round(training, 1), round(ready, 1), rss, loads)
+        pids = {s.name: s.process.pid for s in services if s.process is not None}
+        yield Running(f"{settings.rasa_url}/webhooks/rest/webhook", pids, round(ready, 1))
 
 
-def stock(tmp: Path, seconds: float) -> Result:
+def train_stock(tmp: Path) -> tuple[Path, Path, float]:
     folder = tmp / "stock"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     py = sys.executable
@@ -189,6 +223,12 @@ def stock(tmp: Path, seconds: float) -> Result:
     )
     training = time.monotonic() - started
     (model,) = (folder / "models").glob("*.tar.gz")
+    return folder, model, training
+
+
+@contextlib.contextmanager
+def stock(tmp: Path, folder: Path, model: Path) -> Iterator[Running]:
+    py = sys.executable
     port = free_port()
     rasa = Service(
         "rasa",
@@ -214,12 +254,10 @@ def stock(tmp: Path, seconds: float) -> Result:
         wait_ready(f"http://127.0.0.1:{port}/")
         ready = time.monotonic() - started
         assert rasa.process is not None
-        loads, rss = measure(
-            f"http://127.0.0.1:{port}/webhooks/rest/webhook", [rasa.process.pid], ["rasa"], seconds
-        )
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        yield Running(url, {"rasa": rasa.process.pid}, round(ready, 1))
     finally:
         rasa.stop()
-    return Result("stock rasa init", round(training, 1), round(ready, 1), rss, loads)
 
 
 def plot(ours: Result, theirs: Result, path: Path) -> None:
@@ -252,44 +290,48 @@ def plot(ours: Result, theirs: Result, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def report(ours: Result, theirs: Result, png: Path, uncached: Result | None = None) -> str:
+def report(
+    ours: Result, theirs: Result, png: Path, uncached: Result | None = None, rounds: int = 1
+) -> str:
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.1f}×" if b else "–"
 
-    rows = []
-    for i, users in enumerate((1, 10)):
-        o, s = ours.loads[i], theirs.loads[i]
-        rows.append(
-            f"| {users} | {o['messages_per_s']} | {s['messages_per_s']} | "
+    def row(label: str, o: dict[str, float], s: dict[str, float]) -> str:
+        return (
+            f"| {label} | {o['messages_per_s']} | {s['messages_per_s']} | "
             f"**{ratio(o['messages_per_s'], s['messages_per_s'])}** | "
             f"{o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
-            f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {o['errors']} / {s['errors']} |"
+            f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | "
+            f"{o['errors']} / {s['errors']} | {o['empty']} / {s['empty']} |"
         )
+
+    rows = [row(str(u), ours.loads[i], theirs.loads[i]) for i, u in enumerate((1, 10))]
     if uncached is not None:
-        for i, users in enumerate((1, 10)):
-            o, s = uncached.loads[i], theirs.loads[i]
-            rows.append(
-                f"| {users}, NLU cache off | {o['messages_per_s']} | {s['messages_per_s']} | "
-                f"**{ratio(o['messages_per_s'], s['messages_per_s'])}** | "
-                f"{o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
-                f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {o['errors']} / {s['errors']} |"
-            )
+        rows += [
+            row(f"{u}, NLU cache off", uncached.loads[i], theirs.loads[i])
+            for i, u in enumerate((1, 10))
+        ]
     rss_ours = ", ".join(f"{k} {v:.0f}" for k, v in ours.rss_mb.items())
     return "\n".join(
         [
             "# Performance: Förderlotse against a stock `rasa init` assistant",
             "",
-            f"Measured by `make bench` on {os.cpu_count()} cores, both in one run "
-            f"({time.strftime('%Y-%m-%d')}). Load: realistic questions from "
+            f"Measured by `make bench` on {os.cpu_count()} cores ({time.strftime('%Y-%m-%d')}): "
+            "both assistants trained and started in one run, then loaded in turns (each "
+            f"load level in {rounds} rounds, the systems alternating, so a slower minute of "
+            "the machine falls on both). Load: realistic questions from "
             "`tests/eval/questions.yml`, each user asking "
             f"{PER_CONVERSATION} in one conversation and waiting for each answer; "
             f"{len(questions())} questions in turn, so texts repeat during a run. Förderlotse "
             'caches the NLU result of a text without personal data; the rows "NLU cache '
-            'off" parse every message as if it were new (the stock assistant has no cache).',
+            'off" parse every message as if it were new (the stock assistant has no cache). '
+            "Förderlotse stores every conversation in SQLite and answers through its action "
+            "server and knowledge base; the stock assistant keeps conversations in memory "
+            "and answers with its own responses.",
             "",
             "| users | ours msg/s | stock msg/s | ratio | ours p50 / p95 / p99 ms | "
-            "stock p50 / p95 / p99 ms | errors ours / stock |",
-            "|---|---|---|---|---|---|---|",
+            "stock p50 / p95 / p99 ms | errors ours / stock | empty replies ours / stock |",
+            "|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             "| | ours | stock | ratio |",
@@ -303,28 +345,81 @@ def report(ours: Result, theirs: Result, png: Path, uncached: Result | None = No
             f"| RSS, all processes | {ours.rss_total:.0f} MB ({rss_ours}) | "
             f"{theirs.rss_total:.0f} MB | |",
             "",
+            "Throughput counts every answered request (HTTP 200), also one with no reply: "
+            "the stock assistant answers some questions with nothing, and it did the work.",
+            "",
+            "## Targets",
+            "",
+            "| target | measured | met |",
+            "|---|---|---|",
+            *(
+                f"| {name} | {value} | {'yes' if ok else '**no**'} |"
+                for name, value, ok in targets(ours, theirs)
+            ),
+            "",
             f"![throughput, latency and memory]({png.name})",
             "",
         ]
     )
 
 
+def targets(ours: Result, theirs: Result) -> list[tuple[str, str, bool]]:
+    """Issue 8's targets, checked on this run's figures."""
+    one, ten = ours.loads
+    ratios = [
+        o["messages_per_s"] / s["messages_per_s"] if s["messages_per_s"] else 0.0
+        for o, s in zip(ours.loads, theirs.loads, strict=True)
+    ]
+    rasa = ours.rss_mb.get("rasa", 0)
+    return [
+        (
+            "throughput ≥ 3× stock (1 and 10 users)",
+            " / ".join(f"{r:.1f}×" for r in ratios),
+            min(ratios) >= 3,
+        ),
+        ("p95 ≤ 30 ms at 1 user", f"{one['p95_ms']} ms", one["p95_ms"] <= 30),
+        ("p95 ≤ 150 ms at 10 users", f"{ten['p95_ms']} ms", ten["p95_ms"] <= 150),
+        ("Rasa server RSS ≤ 1.0 GB", f"{rasa:.0f} MB", rasa <= 1024),
+        ("whole stack RSS ≤ 1.5 GB", f"{ours.rss_total:.0f} MB", ours.rss_total <= 1536),
+        ("training ≤ 90 s", f"{ours.training_s} s", ours.training_s <= 90),
+        ("start to ready ≤ 20 s", f"{ours.ready_s} s", ours.ready_s <= 20),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench")
     parser.add_argument("--seconds", type=float, default=30.0, help="per load level")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per load level")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        model, training = train_project(Path(tmp))
-        ours = project(Path(tmp), args.seconds, model, training, True, "Förderlotse")
-        uncached = project(
-            Path(tmp), args.seconds, model, training, False, "Förderlotse, NLU cache off"
-        )
-        theirs = stock(Path(tmp), args.seconds)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        model, training = train_project(tmp)
+        folder, stock_model, stock_training = train_stock(tmp)
+        with contextlib.ExitStack() as running:
+            # started one after the other (start to ready on a quiet machine), then loaded
+            # in turns while all three are up
+            systems = {
+                "Förderlotse": running.enter_context(project(tmp, model, True)),
+                "Förderlotse, NLU cache off": running.enter_context(project(tmp, model, False)),
+                "stock rasa init": running.enter_context(stock(tmp, folder, stock_model)),
+            }
+            loads = measure(systems, args.seconds, args.rounds)
+            results = [
+                Result(
+                    name,
+                    round(stock_training if name.startswith("stock") else training, 1),
+                    r.ready_s,
+                    rss_of(r),
+                    loads[name],
+                )
+                for name, r in systems.items()
+            ]
+    ours, uncached, theirs = results
     args.out.parent.mkdir(parents=True, exist_ok=True)
     png = args.out.with_suffix(".png")
     plot(ours, theirs, png)
-    text = report(ours, theirs, png, uncached)
+    text = report(ours, theirs, png, uncached, args.rounds)
     args.out.write_text(text, encoding="utf-8")
     args.out.with_suffix(".json").write_text(
         json.dumps([asdict(ours), asdict(uncached), asdict(theirs)], indent=2), encoding="utf-8"

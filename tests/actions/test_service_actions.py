@@ -204,3 +204,20 @@ async def test_privacy_answer_states_the_configured_retention(
         (message,) = dispatcher.messages
         for w in words:
             assert w in message["text"]
+
+
+def test_knowledge_texts_are_analysed_once(real_index: KnowledgeIndex) -> None:
+    from actions.search import lemma_terms
+
+    calls: list[str] = []
+
+    def counting(text: str) -> list[str]:
+        calls.append(text)
+        return lemma_terms(text)
+
+    search = KnowledgeSearch(real_index.kb, counting)
+    calls.clear()
+    sentence = "Der Kurs muss mehr als 120 Stunden dauern."
+    first = search.known_terms(sentence)
+    assert search.known_terms(sentence) == first == frozenset(lemma_terms(sentence))
+    assert calls == [sentence]

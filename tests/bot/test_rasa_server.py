@@ -193,3 +193,56 @@ def test_event_types_are_resolved_like_rasa_does() -> None:
     assert resolve_by_type("nonsense", default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
         resolve_by_type("nonsense")
+
+
+def rule_states(n: int, seed: int) -> list[dict[str, Any]]:
+    """n dialogue states as Rasa's featurizer writes them, from a small alphabet."""
+    import random
+
+    rng = random.Random(seed)
+    states: list[dict[str, Any]] = []
+    for _ in range(n):
+        state: dict[str, Any] = {"prev_action": {"action_name": rng.choice(["action_listen", "a"])}}
+        if rng.random() < 0.6:
+            state["user"] = {"intent": rng.choice(["greet", "ask", "deny"])}
+        if rng.random() < 0.3:
+            state["slots"] = {"size": (rng.choice([0.0, 1.0]),)}
+        states.append(state)
+    return states
+
+
+def test_rule_matching_looks_back_no_further_than_the_longest_rule(tmp_path: Any) -> None:
+    import json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from bot.rasa_server import cached_rule_keys
+
+    policy = RulePolicy(
+        RulePolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("rules"),
+        ExecutionContext(GraphSchema({}), node_name="rules"),
+    )
+    original = getattr(RulePolicy._get_possible_keys, "__wrapped__", RulePolicy._get_possible_keys)
+    # rules of one to three states, some of them tails of the conversations below
+    lookup = {json.dumps(rule_states(1 + i % 3, i)): f"action_{i}" for i in range(60)}
+    wrapped = cached_rule_keys(original, size=1_000)
+    matched = 0
+    for seed in range(300):
+        states = rule_states(1 + seed % 9, 1_000 + seed)
+        expected = original(policy, lookup, states)
+        assert wrapped(policy, lookup, states) == expected
+        assert wrapped(policy, lookup, states) == expected  # from the cache
+        matched += bool(expected)
+    assert matched > 30  # the comparison is not between empty sets
+    # two long conversations that end in the same three states share one entry
+    tail = rule_states(3, 7)
+    before = len(wrapped.cache)  # type: ignore[attr-defined]
+    first = wrapped(policy, lookup, rule_states(6, 8) + tail)
+    second = wrapped(policy, lookup, rule_states(5, 9) + tail)
+    assert first == second == original(policy, lookup, rule_states(4, 10) + tail)
+    assert len(wrapped.cache) - before <= 1  # type: ignore[attr-defined]

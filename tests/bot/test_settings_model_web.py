@@ -78,7 +78,10 @@ def test_endpoints_point_at_sqlite_and_actions(tmp_path: Path) -> None:
     s = Settings.from_env({"FOERDERLOTSE_VAR": str(tmp_path), "ACTIONS_PORT": "5999"})
     data = yaml.safe_load(write_endpoints(s).read_text())
     assert data == {
-        "action_endpoint": {"url": "http://127.0.0.1:5999/webhook"},
+        "action_endpoint": {
+            "url": "http://127.0.0.1:5999/webhook",
+            "enable_selective_domain": True,
+        },
         "tracker_store": {
             "type": "bot.tracker_store.ErasingSQLTrackerStore",
             "dialect": "sqlite",
@@ -116,7 +119,10 @@ def test_endpoints_for_the_scaled_out_topology(tmp_path) -> None:
     )
     path = write_endpoints(settings)
     assert yaml.safe_load(path.read_text()) == {
-        "action_endpoint": {"url": "http://entry:8081/actions/webhook"},
+        "action_endpoint": {
+            "url": "http://entry:8081/actions/webhook",
+            "enable_selective_domain": True,
+        },
         "tracker_store": {
             "type": "bot.tracker_store.ErasingSQLTrackerStore",
             "dialect": "postgresql",
@@ -153,7 +159,10 @@ def test_the_embedded_default_stays_sqlite_and_in_memory(tmp_path) -> None:
         "db": str(tmp_path / "tracker.db"),
     }
     assert "lock_store" not in endpoints
-    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
+    assert endpoints["action_endpoint"] == {
+        "url": "http://127.0.0.1:5055/webhook",
+        "enable_selective_domain": True,
+    }
 
 
 def test_a_lock_store_url_must_be_redis() -> None:

@@ -163,7 +163,8 @@ async def test_known_event_counts_and_one_insert_store_exactly_the_new_events(
     statements.clear()
     await s.save(tracker)
     assert statements.count("INSERT") == 1  # both events in one statement
-    assert not any(st.startswith("SELECT") for st in statements)  # the count was known
+    # the count was known: the one SELECT is the fingerprint kept for the next retrieval
+    assert [st for st in statements if st.startswith("SELECT")] == ["SELECT"]
     again = await s.retrieve("fritz")
     assert again is not None
     again.update(UserUttered("zwei"))
@@ -180,3 +181,90 @@ async def test_known_event_counts_and_one_insert_store_exactly_the_new_events(
             )
         ]
     assert texts == ["eins", "zwei", "drei"]
+
+
+def conversation(sender: str, *texts: str) -> DialogueStateTracker:
+    events = []
+    for text in texts:
+        events += [ActionExecuted("action_listen"), UserUttered(text)]
+    return DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
+
+
+def user_texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def test_the_tracker_saved_last_is_handed_out_again_while_the_database_agrees(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event as sa_event
+
+    s = store(tmp_path)
+    saved = conversation("fritz", "eins")
+    await s.save(saved)
+    statements: list[str] = []
+    sa_event.listen(s.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    again = await s.retrieve("fritz")
+    assert again is saved
+    assert len(statements) == 1  # the fingerprint only, not the events
+    assert "count" in statements[0].lower()
+    # a fresh store on the same database reads the same conversation from the events
+    assert user_texts(await store(tmp_path).retrieve("fritz")) == ["eins"]
+
+
+async def test_a_write_by_another_instance_is_read_from_the_database(tmp_path: Path) -> None:
+    first, second = store(tmp_path), store(tmp_path)
+    await first.save(conversation("gerd", "eins"))
+    theirs = await second.retrieve("gerd")
+    assert theirs is not None
+    theirs.update(ActionExecuted("action_listen"))
+    theirs.update(UserUttered("zwei"))
+    await second.save(theirs)
+    ours = await first.retrieve("gerd")
+    assert ours is not theirs
+    assert user_texts(ours) == ["eins", "zwei"]
+
+
+async def test_events_that_were_never_saved_are_not_handed_out(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    tracker = conversation("hanna", "eins")
+    await s.save(tracker)
+    tracker.update(UserUttered("nie gespeichert"))  # e.g. a turn that failed before its save
+    again = await s.retrieve("hanna")
+    assert again is not tracker
+    assert user_texts(again) == ["eins"]
+
+
+async def test_erasure_and_deleted_rows_are_not_answered_from_memory(tmp_path: Path) -> None:
+    import sqlite3
+
+    s = store(tmp_path)
+    tracker = conversation("ida", "eins")
+    await s.save(tracker)
+    tracker.update(SlotSet("erase_requested", True))
+    await s.save(tracker)
+    assert await s.retrieve("ida") is None
+    # rows deleted behind the store's back (the retention job, the console's erasure)
+    await s.save(conversation("jan", "eins"))
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        db.execute("DELETE FROM events WHERE sender_id = 'jan'")
+    assert await s.retrieve("jan") is None
+
+
+async def test_a_tracker_with_a_new_session_is_read_back_as_rasa_does(tmp_path: Path) -> None:
+    from rasa.shared.core.events import SessionStarted
+
+    s = store(tmp_path)
+    tracker = DialogueStateTracker.from_events(
+        "karl",
+        [
+            *(SessionStarted(), ActionExecuted("action_listen"), UserUttered("alt")),
+            *(SessionStarted(), ActionExecuted("action_listen"), UserUttered("neu")),
+        ],
+        slots=DOMAIN.slots,
+    )
+    await s.save(tracker)
+    again = await s.retrieve("karl")
+    assert again is not tracker
+    assert user_texts(again) == ["neu"]  # the last session only
