@@ -246,3 +246,69 @@ def test_rule_matching_looks_back_no_further_than_the_longest_rule(tmp_path: Any
     second = wrapped(policy, lookup, rule_states(5, 9) + tail)
     assert first == second == original(policy, lookup, rule_states(4, 10) + tail)
     assert len(wrapped.cache) - before <= 1  # type: ignore[attr-defined]
+
+
+class Add:
+    """A graph component: its input plus the configured number."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.n = config["n"]
+
+    @classmethod
+    def create(cls, config: dict[str, Any], *args: Any, **kwargs: Any) -> Add:
+        return cls(config)
+
+    def run(self, x: int) -> int:
+        return x + self.n
+
+
+class Pair:
+    def __init__(self) -> None:
+        pass
+
+    @classmethod
+    def create(cls, *args: Any, **kwargs: Any) -> Pair:
+        return cls()
+
+    def run(self, left: int, right: int) -> tuple[int, int]:
+        return (left, right)
+
+
+def test_the_sequential_runner_gives_what_dask_gives(tmp_path: Any) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    from bot.rasa_server import SequentialGraphRunner
+
+    add = type("AddComponent", (Add, GraphComponent), {})
+    pair = type("PairComponent", (Pair, GraphComponent), {})
+
+    def node(uses: type, needs: dict[str, str], **config: Any) -> SchemaNode:
+        return SchemaNode(
+            needs=needs,
+            uses=uses,
+            constructor_name="create",
+            fn="run",
+            config=config,
+            is_target=False,
+        )
+
+    schema = GraphSchema(
+        {
+            "one": node(add, {"x": "__x__"}, n=1),
+            "ten": node(add, {"x": "one"}, n=10),
+            "hundred": node(add, {"x": "__x__"}, n=100),
+            "both": node(pair, {"left": "ten", "right": "hundred"}),
+            "unused": node(add, {"x": "missing"}, n=5),
+        }
+    )
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(schema, node_name=None)
+    dask = DaskGraphRunner(schema, storage, context)
+    ours = SequentialGraphRunner(schema, storage, context)
+    for x in (0, 7):
+        for targets in (["both"], ["ten", "hundred"], ["one"]):
+            expected = dask.run(inputs={"__x__": x}, targets=targets)
+            assert ours.run(inputs={"__x__": x}, targets=targets) == expected
+    assert ours.run(inputs={"__x__": 1}, targets=["both"]) == {"both": (12, 101)}
