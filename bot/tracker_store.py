@@ -141,8 +141,10 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
                 )
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
+            # in the same transaction: if anything fails, nothing is stored and nothing kept
+            fingerprint = self._fingerprint(session, tracker.sender_id)
             session.commit()
-            self._keep(tracker, self._fingerprint(session, tracker.sender_id))
+        self._keep(tracker, fingerprint)
 
     def _fingerprint(self, session: Session, sender_id: str) -> Fingerprint:
         # plain SQL: five times faster than building the ORM select for every message

@@ -268,3 +268,28 @@ async def test_a_tracker_with_a_new_session_is_read_back_as_rasa_does(tmp_path: 
     again = await s.retrieve("karl")
     assert again is not tracker
     assert user_texts(again) == ["neu"]  # the last session only
+
+
+async def test_a_fault_after_the_insert_stores_the_events_once(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlalchemy import event as sa_event
+    from sqlalchemy.exc import OperationalError
+
+    s = store(tmp_path)
+    s.retry_delays = (0.0, 0.0)
+    tracker = conversation("lena", "eins")
+    await s.save(tracker)
+    failures = [1]
+
+    def fail_fingerprint_once(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT count(id)") and failures[0]:
+            failures[0] -= 1
+            raise OperationalError(statement, {}, sqlite3.OperationalError("disk I/O error"))
+
+    sa_event.listen(s.engine, "before_cursor_execute", fail_fingerprint_once)
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("zwei"))
+    await s.save(tracker)  # the statement after the INSERT fails once, the save is retried
+    assert failures == [0]
+    assert user_texts(await store(tmp_path).retrieve("lena")) == ["eins", "zwei"]
