@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import importlib
 import json
 import logging
 import os
@@ -58,6 +59,7 @@ from rasa.shared.core.events import (
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import debug_copies
 from bot.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -391,6 +393,7 @@ def install(env: dict[str, str] | None = None) -> None:
         MessageProcessor._parse_message_with_graph = cached_parse(parse, size)
     rasa_action.DEFAULT_REQUEST_TIMEOUT = float(env.get("ACTION_TIMEOUT", "20"))
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
+    debug_copies.install({name: importlib.import_module(name) for name in debug_copies.MODULES})
 
 
 def main() -> None:
