@@ -15,7 +15,11 @@ minutes. Installed here, before Rasa's own ``main``:
 - HTTP connections to the action server are kept alive (Rasa opens one per call);
 - the NLU result of a text without personal data is cached (``NLU_CACHE_SIZE``, 5,000), and
   so is which rules match the last dialogue states (as many as the longest rule has); event
-  classes are looked up once; the prediction graph runs without dask's scheduler;
+  classes are looked up once; the prediction graph runs without dask's scheduler; the
+  dialogue states are extended with each new event instead of replayed from the start
+  (``bot/dialogue_states.py``); debug-log arguments are copied only when debug is logged
+  (``bot/debug_copies.py``); an action call carries the current turn's events, not the
+  whole conversation (``bot/action_payload.py``);
 - a message whose client id (``metadata.mid``) is in the conversation already is not
   processed again: the answer given then is sent again. Checked inside Rasa's conversation
   lock, so with the Redis lock store it holds across instances — a client, the entry point
@@ -59,7 +63,7 @@ from rasa.shared.core.events import (
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import debug_copies
+from bot import action_payload, debug_copies, dialogue_states
 from bot.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -393,6 +397,8 @@ def install(env: dict[str, str] | None = None) -> None:
         MessageProcessor._parse_message_with_graph = cached_parse(parse, size)
     rasa_action.DEFAULT_REQUEST_TIMEOUT = float(env.get("ACTION_TIMEOUT", "20"))
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
+    dialogue_states.install()
+    action_payload.install(env.get("ACTION_EVENTS", "turn"))
     debug_copies.install({name: importlib.import_module(name) for name in debug_copies.MODULES})
 
 

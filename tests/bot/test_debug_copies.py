@@ -53,7 +53,8 @@ def test_copies_only_when_the_module_logs_debug() -> None:
         assert stand_in.deepcopy(value) is value
         logger.setLevel(logging.DEBUG)
         copied = stand_in.deepcopy(value)
-        assert copied == value and copied is not value
+        assert copied == value
+        assert copied is not value
         assert copied["events"][0] is not value["events"][0]
     finally:
         logger.setLevel(old)

@@ -182,3 +182,14 @@ def test_telegram_html_has_only_bold_and_safe_links(text: str) -> None:
     assert all(h.startswith(("http://", "https://")) for h in parser.hrefs)
     parts = split_message(html)
     assert all(len(p) <= 4096 for p in parts)
+
+
+def test_clean_text_drops_exactly_what_kept_rejects_at_every_code_point() -> None:
+    """The character class of ``clean_text`` against the per-character rule it replaces."""
+    from bot.channels.texts import _DROPPED, _kept
+
+    differ = [
+        hex(cp) for cp in range(0x110000) if (_DROPPED.fullmatch(chr(cp)) is None) != _kept(chr(cp))
+    ]
+    assert differ == []
+    assert clean_text(" a\x00b\u202ec\ud800\n\td\x9f ") == "abc\n\td"
