@@ -293,3 +293,54 @@ async def test_a_fault_after_the_insert_stores_the_events_once(tmp_path: Path) -
     await s.save(tracker)  # the statement after the INSERT fails once, the save is retried
     assert failures == [0]
     assert user_texts(await store(tmp_path).retrieve("lena")) == ["eins", "zwei"]
+
+
+async def test_a_new_conversation_costs_one_query_to_find_and_none_to_count(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event as sa_event
+
+    s = store(tmp_path)
+    await s.save(conversation("old", "Hallo"))
+    statements: list[str] = []
+    sa_event.listen(s.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert await s.retrieve("new") is None
+    assert len(statements) == 1  # the fingerprint: no events, so no query of the last session
+    assert "count(id)" in statements[0]
+    statements.clear()
+    tracker = await s.get_or_create_tracker("new")  # Rasa: retrieve, then create and save
+    inserts = [q for q in statements if q.startswith("INSERT")]
+    assert len(inserts) == 1
+    # no ORM count of the session's events before the first save, only fingerprints
+    assert all(q.startswith(("INSERT", "SELECT count(id), max(id)")) for q in statements)
+    assert user_texts(await s.retrieve("new")) == []
+    assert len(tracker.events) == 1
+    # an existing conversation read afresh (not kept: another object) still reads its events
+    s._kept.clear()
+    assert user_texts(await s.retrieve("old")) == ["Hallo"]
+
+
+async def test_an_unknown_tracker_object_of_a_stored_conversation_is_counted(
+    tmp_path: Path,
+) -> None:
+    s = store(tmp_path)
+    await s.save(conversation("ute", "eins"))
+    # a second object with the stored events and one more: only the new one is written
+    await s.save(conversation("ute", "eins", "zwei"))
+    s._kept.clear()
+    assert user_texts(await s.retrieve("ute")) == ["eins", "zwei"]
+
+
+async def test_many_new_events_are_written_in_chunks_in_order(tmp_path: Path) -> None:
+    from sqlalchemy import event as sa_event
+
+    s = store(tmp_path)
+    texts = [f"Nachricht {i}" for i in range(130)]  # 260 events: three INSERTs of <= 100 rows
+    statements: list[str] = []
+    sa_event.listen(
+        s.engine, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0])
+    )
+    await s.save(conversation("viel", *texts))
+    assert statements.count("INSERT") == 3
+    s._kept.clear()
+    assert user_texts(await s.retrieve("viel")) == texts
