@@ -53,6 +53,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -377,6 +378,17 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
 
 
 _ORIGINAL_RESOLVE = Event.resolve_by_type
+_ORIGINAL_IS_EMPTY = Domain.is_empty
+
+
+def domain_is_empty(self: Domain) -> bool:
+    """Rasa's processor asks for every message whether the domain is empty, which Rasa answers
+    by building the whole domain as a dict, and an empty one, and comparing them. A loaded
+    domain does not change; the answer is kept with the object."""
+    known = self.__dict__.get("_foerderlotse_is_empty")
+    if known is None:
+        known = self.__dict__["_foerderlotse_is_empty"] = _ORIGINAL_IS_EMPTY(self)
+    return bool(known)
 
 
 def install(env: dict[str, str] | None = None) -> None:
@@ -389,6 +401,7 @@ def install(env: dict[str, str] | None = None) -> None:
     if not hasattr(MessageProcessor.handle_message, "__wrapped__"):
         MessageProcessor.handle_message = once_per_message_id(MessageProcessor.handle_message)
     Event.resolve_by_type = staticmethod(resolve_by_type)
+    Domain.is_empty = domain_is_empty
     if not hasattr(RulePolicy._get_possible_keys, "__wrapped__"):
         RulePolicy._get_possible_keys = cached_rule_keys(RulePolicy._get_possible_keys)
     parse = MessageProcessor._parse_message_with_graph

@@ -18,11 +18,15 @@ import logging
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH  # a plain constants module
 
 # what predict_proba needs from a fitted sklearn LogisticRegression
 FITTED = ("coef_", "intercept_", "classes_", "n_iter_")
@@ -45,6 +49,82 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.C = float(self.config["C"])
+        self._coef_t: tuple[np.ndarray, np.ndarray] | None = None  # (coef_, its transpose)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Rasa's ``process`` with the probabilities from ``probabilities``."""
+        probas = self.probabilities(self._create_X(messages))
+        intents = self.clf.classes_
+        for idx, message in enumerate(messages):
+            ranking = sorted(
+                ({"name": k, "confidence": v} for k, v in zip(intents, probas[idx], strict=True)),
+                key=lambda e: -e["confidence"],
+            )
+            intent = ranking[0]
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[: self.config[RANKING_LENGTH]]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def probabilities(self, X: scipy.sparse.csr_matrix) -> np.ndarray:
+        """``predict_proba`` of the multinomial model as one product and a softmax: sklearn
+        1.1 takes about 0.5 ms per message for its checks and a sparse product with the
+        transposed (column-major) coefficients, this 10 µs. Other models: sklearn's own."""
+        clf = self.clf
+        multinomial = clf.multi_class == "multinomial" or (
+            clf.multi_class == "auto" and clf.classes_.size > 2 and clf.solver != "liblinear"
+        )
+        if not multinomial:
+            return np.asarray(clf.predict_proba(X))
+        if self._coef_t is None or self._coef_t[0] is not clf.coef_:
+            self._coef_t = (clf.coef_, np.ascontiguousarray(clf.coef_.T))
+        scores = np.asarray(X @ self._coef_t[1], dtype=float) + clf.intercept_
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores
+
+    def _create_X(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+        """Rasa's feature matrix (sparse sentence features of the text in pipeline order, then
+        the dense ones), built in one step. Rasa combines the sequence features too, which this
+        classifier never reads, and stacks one small scipy matrix at a time: together a fifth
+        of the Rasa server's CPU per new text (py-spy). A test compares both."""
+        data: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        width = 0
+        for row, message in enumerate(messages):
+            offset = 0
+            sentence = [
+                f
+                for f in message.features
+                if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE
+            ]
+            for dense in (False, True):  # Rasa: hstack([sparse combined, dense combined])
+                for f in sentence:
+                    if f.is_dense() != dense:
+                        continue
+                    if dense:
+                        values = np.asarray(f.features).reshape(-1)
+                        cols = np.nonzero(values)[0]
+                        values = values[cols]
+                    else:
+                        coo = f.features.tocoo()
+                        values, cols = coo.data, coo.col
+                    data.append(values)
+                    columns.append(cols + offset)
+                    rows.append(np.full(len(cols), row))
+                    offset += f.features.shape[-1]
+            width = max(width, offset)
+        if not data:
+            return scipy.sparse.csr_matrix((len(messages), width))
+        matrix = scipy.sparse.csr_matrix(
+            (np.concatenate(data), (np.concatenate(rows), np.concatenate(columns))),
+            shape=(len(messages), width),
+        )
+        matrix.sum_duplicates()
+        return matrix
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:

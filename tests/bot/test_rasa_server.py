@@ -312,3 +312,13 @@ def test_the_sequential_runner_gives_what_dask_gives(tmp_path: Any) -> None:
             expected = dask.run(inputs={"__x__": x}, targets=targets)
             assert ours.run(inputs={"__x__": x}, targets=targets) == expected
     assert ours.run(inputs={"__x__": 1}, targets=["both"]) == {"both": (12, 101)}
+
+
+def test_domain_emptiness_is_rasas_answer_kept_with_the_domain() -> None:
+    from bot.rasa_server import _ORIGINAL_IS_EMPTY, domain_is_empty
+
+    empty, full = Domain.empty(), DOMAIN
+    assert domain_is_empty(empty) is True
+    assert domain_is_empty(full) is False
+    assert domain_is_empty(full) is _ORIGINAL_IS_EMPTY(full)
+    assert full.__dict__["_foerderlotse_is_empty"] is False

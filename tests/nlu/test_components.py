@@ -117,3 +117,149 @@ def test_intent_classifier_without_files_loads_untrained(context: tuple) -> None
     config = TunedLogisticRegressionClassifier.get_default_config()
     loaded = TunedLogisticRegressionClassifier.load(config, *context)
     assert not hasattr(loaded.clf, "coef_")
+
+
+def _random_message(rng: Any, widths: list[tuple[str, int, bool]]) -> Message:
+    """A message with sparse and dense, sentence and sequence features of several origins."""
+    import scipy.sparse
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE
+    from rasa.shared.nlu.training_data.features import Features
+
+    features = []
+    tokens = int(rng.integers(1, 6))
+    for origin, width, dense in widths:
+        for kind, height in ((FEATURE_TYPE_SEQUENCE, tokens), (FEATURE_TYPE_SENTENCE, 1)):
+            values = rng.integers(0, 3, size=(height, width)) * (rng.random((height, width)) < 0.3)
+            matrix = values.astype(float) if dense else scipy.sparse.coo_matrix(values)
+            features.append(Features(matrix, kind, TEXT, origin))
+    rng.shuffle(features)  # Rasa keeps the order the featurizers added them in
+    return Message(data={TEXT: "x"}, features=features)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_intent_features_are_rasas_matrix(context: tuple, seed: int) -> None:
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    from nlu.intent_classifier import TunedLogisticRegressionClassifier
+
+    rng = np.random.default_rng(seed)
+    widths = [
+        ("cvf-words", int(rng.integers(1, 40)), False),
+        ("cvf-chars", int(rng.integers(1, 80)), False),
+        ("kb", int(rng.integers(1, 10)), False),
+        *([("dense", int(rng.integers(1, 8)), True)] if seed % 2 else []),
+    ]
+    messages = [_random_message(rng, widths) for _ in range(int(rng.integers(1, 6)))]
+    # every message lists its features in the same order (as one pipeline makes them)
+    order = [(f.origin, f.type, f.is_dense()) for f in messages[0].features]
+    for m in messages[1:]:
+        m.features.sort(key=lambda f: order.index((f.origin, f.type, f.is_dense())))
+    component = TunedLogisticRegressionClassifier.create(
+        TunedLogisticRegressionClassifier.get_default_config(), *context
+    )
+    ours = component._create_X(messages)
+    theirs = LogisticRegressionClassifier._create_X(component, messages)
+    assert ours.shape == theirs.shape
+    assert (ours != theirs).nnz == 0
+
+
+@pytest.mark.parametrize("classes", [2, 3, 12])
+def test_intent_probabilities_are_sklearns(context: tuple, classes: int) -> None:
+    import numpy as np
+    import scipy.sparse
+
+    from nlu.intent_classifier import TunedLogisticRegressionClassifier
+
+    rng = np.random.default_rng(classes)
+    X = scipy.sparse.random(120, 300, density=0.05, format="csr", random_state=classes)
+    y = np.array([f"intent_{i % classes}" for i in range(120)])
+    component = TunedLogisticRegressionClassifier.create(
+        TunedLogisticRegressionClassifier.get_default_config(), *context
+    )
+    component.clf.fit(X, y)
+    probe = scipy.sparse.random(7, 300, density=0.05, format="csr", random_state=99)
+    ours = component.probabilities(probe)
+    assert ours.shape == (7, classes)
+    assert np.allclose(ours, component.clf.predict_proba(probe), rtol=1e-10, atol=1e-12)
+    assert np.allclose(ours.sum(axis=1), 1.0)
+    component.clf.fit(X, rng.permutation(y))  # trained again: new coefficients are used
+    assert np.allclose(component.probabilities(probe), component.clf.predict_proba(probe))
+
+
+def test_intent_process_ranks_like_rasa(context: tuple) -> None:
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.constants import INTENT
+
+    from nlu.intent_classifier import TunedLogisticRegressionClassifier
+
+    rng = np.random.default_rng(5)
+    widths = [("a", 30, False), ("b", 50, False)]
+    train = [_random_message(rng, widths) for _ in range(60)]
+    component = TunedLogisticRegressionClassifier.create(
+        {**TunedLogisticRegressionClassifier.get_default_config(), "ranking_length": 4}, *context
+    )
+    X = component._create_X(train)
+    component.clf.fit(X, [f"i{k % 6}" for k in range(60)])
+    probe = [_random_message(rng, widths) for _ in range(5)]
+    twins = [Message(data=dict(m.data), features=list(m.features)) for m in probe]
+    component.process(probe)
+    LogisticRegressionClassifier.process(component, twins)
+    for ours, theirs in zip(probe, twins, strict=True):
+        assert ours.get(INTENT)["name"] == theirs.get(INTENT)["name"]
+        assert [r["name"] for r in ours.get("intent_ranking")] == [
+            r["name"] for r in theirs.get("intent_ranking")
+        ]
+        assert len(ours.get("intent_ranking")) == 4
+        assert np.allclose(
+            [r["confidence"] for r in ours.get("intent_ranking")],
+            [r["confidence"] for r in theirs.get("intent_ranking")],
+        )
+
+
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_count_vectors_make_rasas_sentence_rows_and_no_token_rows(
+    context: tuple, analyzer: str
+) -> None:
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu.count_vectors import SentenceCountVectorsFeaturizer
+
+    texts = [
+        ("Wer bezahlt meine Weiterbildung?", "ask_topic"),
+        ("Gibt es Geld für den Meister?", "ask_topic"),
+        ("Hallo zusammen", "greet"),
+        ("Guten Morgen, ich habe eine Frage", "greet"),
+        ("Wir sind 45 Leute in Öhringen", "inform"),
+    ]
+    config = {**CountVectorsFeaturizer.get_default_config(), "analyzer": analyzer}
+    if analyzer == "char_wb":
+        config.update(min_ngram=2, max_ngram=4)
+
+    def featurized(cls: type, probe: str) -> Message:
+        examples = []
+        for text, intent in texts:
+            m = tokenize(text, context)
+            m.set(INTENT, intent)
+            examples.append(m)
+        featurizer = cls.create(config, *context)
+        featurizer.train(TrainingData(examples))
+        message = tokenize(probe, context)
+        featurizer.process([message])
+        return message
+
+    for probe in ("Wer bezahlt den Meisterkurs in Öhringen?", "Hallo", "xyz"):
+        ours = featurized(SentenceCountVectorsFeaturizer, probe)
+        theirs = featurized(CountVectorsFeaturizer, probe)
+        assert [f.type for f in ours.features] == [FEATURE_TYPE_SENTENCE]
+        assert {f.type for f in theirs.features} == {FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE}
+        (mine,) = ours.features
+        (rasas,) = [f for f in theirs.features if f.type == FEATURE_TYPE_SENTENCE]
+        assert mine.features.shape == rasas.features.shape
+        assert (mine.features.tocsr() != rasas.features.tocsr()).nnz == 0
+        assert (mine.features.nnz > 0) == (probe != "xyz")
