@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.settings import PROJECT_ROOT
 from knowledge.index import KnowledgeIndex
 from knowledge.loader import KnowledgeBase, load
 from knowledge.schema import Contact, Landkreis, Program
@@ -205,3 +207,31 @@ def make_tracker(
 
 def ent(entity: str, value: str) -> dict[str, Any]:
     return {"entity": entity, "value": value}
+
+
+@functools.lru_cache(maxsize=1)
+def project_domain() -> Any:
+    """The project's Rasa domain (``domain/``), loaded once."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(PROJECT_ROOT / "domain"))
+
+
+@functools.lru_cache(maxsize=1)
+def training_conversations() -> list[tuple[str, list[Any]]]:
+    """The event lists of the project's test stories and rules, as Rasa's training builds
+    them (forms, loops, slots): realistic conversations for comparing with Rasa's own code."""
+    from rasa.shared.core.generator import TrainingDataGenerator
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.core.training_data.structures import StoryGraph
+
+    reader = YAMLStoryReader(project_domain())
+    files = [
+        PROJECT_ROOT / "tests" / "stories" / "test_stories.yml",
+        *sorted((PROJECT_ROOT / "data" / "rules").glob("*.yml")),
+    ]
+    steps = [step for f in files for step in reader.read_from_file(f)]
+    trackers = TrainingDataGenerator(
+        StoryGraph(steps), project_domain(), remove_duplicates=False, augmentation_factor=0
+    ).generate()
+    return [(t.sender_id, list(t.events)) for t in trackers]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,7 +23,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import action_payload
 from bot.action_payload import turn_call_format, turn_events
-from tests.bot.test_dialogue_states import conversations, domain
+from tests.factories import project_domain as domain
+from tests.factories import training_conversations as conversations
 
 ORIGINAL = action_payload._ORIGINAL
 
@@ -94,15 +95,14 @@ def test_install_switches_between_turn_and_all() -> None:
 
 
 @pytest.fixture(scope="module")
-def executor(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    import os
-
+def executor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from rasa_sdk.executor import ActionExecutor
 
-    os.environ["FOERDERLOTSE_VAR"] = str(tmp_path_factory.mktemp("var"))
-    ex = ActionExecutor()
-    ex.register_package("actions")
-    return ex
+    with pytest.MonkeyPatch.context() as env:  # the actions' stores in a temporary folder
+        env.setenv("FOERDERLOTSE_VAR", str(tmp_path_factory.mktemp("var")))
+        ex = ActionExecutor()
+        ex.register_package("actions")
+        yield ex
 
 
 async def test_the_actions_answer_the_turn_as_they_answer_the_whole_conversation(
@@ -162,4 +162,3 @@ def test_conversations_are_real(executor: Any) -> None:
         if isinstance(e, ActionExecuted) and e.action_name in executor.actions
     )
     assert longest > 15
-    assert Path(__file__).exists()

@@ -5,13 +5,10 @@ event sequences with restarts, new sessions and reverts, and through a real rule
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -25,40 +22,16 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
-from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
-from rasa.shared.core.training_data.structures import StoryGraph
 
 from bot.dialogue_states import ATTRIBUTE, incremental
+from tests.factories import project_domain as domain
+from tests.factories import training_conversations as conversations
 
-ROOT = Path(__file__).resolve().parents[2]
 ORIGINAL = getattr(
     DialogueStateTracker.past_states, "__wrapped__", DialogueStateTracker.past_states
 )
 FAST = incremental(ORIGINAL)
-
-
-@lru_cache(maxsize=1)
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain"))
-
-
-@lru_cache(maxsize=1)
-def conversations() -> list[tuple[str, list[Event]]]:
-    reader = YAMLStoryReader(domain())
-    steps = [
-        *reader.read_from_file(ROOT / "tests" / "stories" / "test_stories.yml"),
-        *(
-            s
-            for f in sorted((ROOT / "data" / "rules").glob("*.yml"))
-            for s in reader.read_from_file(f)
-        ),
-    ]
-    trackers = TrainingDataGenerator(
-        StoryGraph(steps), domain(), remove_duplicates=False, augmentation_factor=0
-    ).generate()
-    return [(t.sender_id, list(t.events)) for t in trackers]
 
 
 def grown(events: list[Event]) -> int:
