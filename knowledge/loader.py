@@ -17,7 +17,17 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.schema import Contact, ContactKind, Event, Landkreis, Program
+from knowledge.figures import figures
+from knowledge.schema import (
+    Contact,
+    ContactKind,
+    Event,
+    Fact,
+    Landkreis,
+    Program,
+    SynonymGroup,
+)
+from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +39,9 @@ SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "contacts": ("contacts", Contact),
     "regions": ("landkreise", Landkreis),
     "events": ("events", Event),
+    "facts": ("facts", Fact),
 }
+SYNONYMS_FILE = "synonyms.yml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,14 +63,22 @@ class KnowledgeBase:
     contacts: dict[str, Contact] = field(default_factory=dict)
     landkreise: dict[str, Landkreis] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    synonyms: list[SynonymGroup] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {
+        out = {
             "programs": len(self.programs),
             "contacts": len(self.contacts),
             "landkreise": len(self.landkreise),
             "events": len(self.events),
         }
+        if self.facts:
+            out["facts"] = len(self.facts)
+        return out
+
+    def facts_about(self, entry_id: str) -> list[Fact]:
+        return [f for f in self.facts.values() if f.about == entry_id]
 
 
 @dataclass
@@ -175,11 +195,13 @@ def cross_check(kb: KnowledgeBase, origin: dict[str, str], today: dt.date) -> li
         if ev.organizer:
             problems += _check_refs([ev.organizer], kb.contacts, "organizer", f, ev.id)
         problems += _check_refs(ev.landkreise, kb.landkreise, "landkreis", f, ev.id)
+    problems += check_facts(kb, origin)
     records: list[Any] = [
         *kb.programs.values(),
         *kb.contacts.values(),
         *kb.landkreise.values(),
         *kb.events.values(),
+        *kb.facts.values(),
     ]
     for rec in records:
         if rec.review_by < today:
@@ -191,6 +213,71 @@ def cross_check(kb: KnowledgeBase, origin: dict[str, str], today: dt.date) -> li
     return problems
 
 
+def check_facts(kb: KnowledgeBase, origin: dict[str, str]) -> list[Problem]:
+    """A fact names an entry that exists, states no figure its source text lacks, and no
+    phrasing of it is a phrasing of another fact."""
+    problems: list[Problem] = []
+    phrasings: dict[str, str] = {}
+    for fact in kb.facts.values():
+        f = origin[fact.id]
+        if fact.about not in kb.programs:
+            problems.append(Problem(f, fact.id, f"unknown program or topic '{fact.about}'"))
+        evidence = figures(fact.source_text)
+        for name in ("answer", "answer_en", "next_step", "next_step_en"):
+            text = getattr(fact, name) or ""
+            missing = sorted(figures(text) - evidence)
+            if missing:
+                problems.append(
+                    Problem(
+                        f, fact.id, f"{name}: figure(s) {', '.join(missing)} not in source_text"
+                    )
+                )
+        for line in (*fact.figures, *fact.figures_en):
+            missing = sorted(figures(line) - evidence)
+            if missing:
+                problems.append(
+                    Problem(f, fact.id, f"figures: {', '.join(missing)} not in source_text")
+                )
+        for question in (*fact.questions, *fact.questions_en):
+            key = normalize(question)
+            other = phrasings.setdefault(key, fact.id)
+            if other != fact.id:
+                problems.append(
+                    Problem(f, fact.id, f"phrasing {question!r} is also a phrasing of '{other}'")
+                )
+    return problems
+
+
+def _load_synonyms(root: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
+    path = root / SYNONYMS_FILE
+    if not path.exists():
+        return
+    rel = path.relative_to(root.parent).as_posix() if root.parent != root else path.name
+    data = _read_yaml(path, rel, problems)
+    groups = data.get("synonyms") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        problems.append(Problem(rel, "-", "expected a mapping with a list under 'synonyms'"))
+        return
+    owner: dict[str, int] = {}
+    for i, terms in enumerate(groups):
+        try:
+            group = SynonymGroup(terms=terms)
+        except ValidationError as exc:
+            problems.append(Problem(rel, f"#{i}", _format_error(exc)))
+            continue
+        if len(normalize(group.terms[0]).split()) != 1:
+            problems.append(Problem(rel, f"#{i}", "the first term of a group is one word"))
+        for term in group.terms:
+            key = normalize(term)
+            if not key:
+                problems.append(Problem(rel, f"#{i}", f"term {term!r} has no letters"))
+            elif owner.setdefault(key, i) != i:
+                problems.append(
+                    Problem(rel, f"#{i}", f"term {term!r} is also in group #{owner[key]}")
+                )
+        kb.synonyms.append(group)
+
+
 def load(root: Path = DEFAULT_ROOT, *, today: Callable[[], dt.date] = dt.date.today) -> LoadResult:
     kb = KnowledgeBase()
     problems: list[Problem] = []
@@ -200,9 +287,11 @@ def load(root: Path = DEFAULT_ROOT, *, today: Callable[[], dt.date] = dt.date.to
         "contacts": kb.contacts,
         "regions": kb.landkreise,
         "events": kb.events,
+        "facts": kb.facts,
     }
     for folder, (key, model) in SECTIONS.items():
         _load_section(root, folder, key, model, targets[folder], origin, problems)
+    _load_synonyms(root, kb, problems)
     problems += cross_check(kb, origin, today())
     logger.debug("knowledge base loaded from %s: %s", root, kb.counts())
     return LoadResult(kb=kb, problems=problems, origin=origin)

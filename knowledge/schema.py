@@ -179,8 +179,19 @@ class Status(Strict):
         return values
 
 
+class EntryKind(str, Enum):
+    """A funding ``program``, or an advice ``topic`` that is no program of its own (repayment
+    clauses, recognition of foreign qualifications, the works council's rights …)."""
+
+    program = "program"
+    topic = "topic"
+
+
 class Program(Sourced):
+    """An entry the bot answers about: a funding program or an advice topic (``kind``)."""
+
     id: str = Field(..., regex=ID_PATTERN)
+    kind: EntryKind = EntryKind.program
     name: str = Field(..., min_length=3)
     name_en: str | None = None
     aliases: list[str] = []
@@ -318,3 +329,70 @@ class Event(Sourced):
     landkreise: list[str] = []
     topics: list[Topic] = []
     audiences: list[Audience] = []
+
+
+# --- question-level facts -----------------------------------------------------------------
+
+
+class QuestionKind(str, Enum):
+    """What a question asks about a program: the question types the retrieval matches."""
+
+    what = "what"  # what is it, what is it for
+    who = "who"  # who qualifies, who does not, conditions
+    amount = "amount"  # what is paid, how much
+    duration = "duration"  # how long it lasts, how long it is valid
+    apply = "apply"  # how, where and when to apply
+    deadline = "deadline"  # by when (before the course starts, closing dates)
+    decision = "decision"  # who decides, how long a decision takes
+    obligation = "obligation"  # duties and consequences: Sperrzeit, repayment, lock-in
+    combine = "combine"  # combinations with other benefits and programs
+    right = "right"  # legal right or discretion, appeal
+    courses = "courses"  # where to find approved courses and providers
+    dropout = "dropout"  # a course dropped, failed or interrupted
+    contact = "contact"  # whom to ask
+
+
+FACT_ANSWER_MAX = 320
+
+
+class Fact(Sourced):
+    """One short answer to the questions people ask about a program or topic.
+
+    ``source_text`` holds what the source says (quoted or closely paraphrased): every figure
+    of ``answer``, ``answer_en``, ``figures`` and ``figures_en`` must occur in it, which the
+    loader checks."""
+
+    id: str = Field(..., regex=ID_PATTERN)
+    about: str = Field(..., regex=ID_PATTERN)  # program or topic id
+    kind: QuestionKind
+    answer: str = Field(..., min_length=20, max_length=FACT_ANSWER_MAX)
+    answer_en: str = Field(..., min_length=20, max_length=FACT_ANSWER_MAX)
+    questions: list[str] = Field(..., min_items=3)  # German phrasings, as people write
+    questions_en: list[str] = Field(..., min_items=1)
+    roles: list[Audience] = []  # the answer holds for these askers only
+    land: Scope | None = None  # the answer holds in this Land only
+    figures: list[str] = Field([], max_items=3)  # key-figure lines shown under the answer
+    figures_en: list[str] = Field([], max_items=3)
+    next_step: str | None = None  # else the entry's how_to_apply
+    next_step_en: str | None = None
+    source_text: str = Field(..., min_length=20)
+
+    @validator("questions", "questions_en", each_item=True)
+    def _question(cls, v: str) -> str:
+        if len(v) < 4 or len(v) > 300:
+            raise ValueError("a question phrasing has 4 to 300 characters")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _figure_lines(cls, values: dict) -> dict:
+        if len(values["figures_en"]) != len(values["figures"]):
+            raise ValueError("figures_en needs one line for each line of figures")
+        if values["land"] == Scope.DE:
+            raise ValueError("land is BW or TH (leave it out for the whole of Germany)")
+        return values
+
+
+class SynonymGroup(Strict):
+    """Words people use for the same thing; the first is the one the index keeps."""
+
+    terms: list[str] = Field(..., min_items=2)

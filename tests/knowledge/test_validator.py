@@ -9,7 +9,14 @@ import pytest
 
 from knowledge.__main__ import main as cli
 from knowledge.loader import KnowledgeError, load, load_or_raise
-from tests.factories import agentur_data, contact_data, landkreis_data, program_data, write_kb
+from tests.factories import (
+    agentur_data,
+    contact_data,
+    fact_data,
+    landkreis_data,
+    program_data,
+    write_kb,
+)
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -158,3 +165,88 @@ def test_duplicate_yaml_key_is_reported(tmp_path: Path) -> None:
     )
     found = problems_for(tmp_path)
     assert any(f.endswith("dup.yml") and "duplicate key 'title'" in m for f, _, m in found)
+
+
+# --- question-level facts and synonyms ------------------------------------------------------
+
+
+def fact_problems(root: Path, *facts: dict, **kwargs: object) -> list[tuple[str, str]]:
+    return [(e, m) for _, e, m in problems_for(root, facts=list(facts), **kwargs)]
+
+
+def test_valid_fact_is_loaded_and_counted(tmp_path: Path) -> None:
+    result = load(write_kb(tmp_path, facts=[fact_data()]), today=lambda: TODAY)
+    assert result.problems == []
+    assert result.kb.counts()["facts"] == 1
+    assert [f.id for f in result.kb.facts_about("test-programm")] == ["test-fact"]
+
+
+def test_fact_figure_missing_from_source_text(tmp_path: Path) -> None:
+    fact = fact_data(answer="Die Förderung gilt sechs Monate, höchstens 2.000 €.")
+    assert fact_problems(tmp_path, fact) == [
+        ("test-fact", "answer: figure(s) 2000, 6 not in source_text")
+    ]
+
+
+def test_fact_figure_lines_and_english_are_checked_too(tmp_path: Path) -> None:
+    fact = fact_data(
+        answer_en="Valid for four months.", figures=["Dauer: 3 Monate"], figures_en=["12 weeks"]
+    )
+    assert fact_problems(tmp_path, fact) == [
+        ("test-fact", "answer_en: figure(s) 4 not in source_text"),
+        ("test-fact", "figures: 12 not in source_text"),
+    ]
+
+
+def test_fact_about_unknown_entry(tmp_path: Path) -> None:
+    assert fact_problems(tmp_path, fact_data(about="gibt-es-nicht")) == [
+        ("test-fact", "unknown program or topic 'gibt-es-nicht'")
+    ]
+
+
+def test_fact_needs_english_and_enough_phrasings(tmp_path: Path) -> None:
+    fact = fact_data(questions=["Wie lange?", "Gilt das?"])
+    del fact["answer_en"]
+    ((entry, message),) = fact_problems(tmp_path, fact)
+    assert entry == "test-fact"
+    assert "answer_en: field required" in message
+    assert "questions: ensure this value has at least 3 items" in message
+
+
+def test_phrasing_shared_by_two_facts(tmp_path: Path) -> None:
+    other = fact_data(
+        id="other-fact",
+        questions=["Wie lange gilt die Testförderung?", "a b c d", "e f g h"],
+        questions_en=["Another one?"],
+    )
+    assert fact_problems(tmp_path, fact_data(), other) == [
+        (
+            "other-fact",
+            "phrasing 'Wie lange gilt die Testförderung?' is also a phrasing of 'test-fact'",
+        )
+    ]
+
+
+def test_fact_figures_need_one_english_line_each(tmp_path: Path) -> None:
+    fact = fact_data(figures=["Dauer: 3 Monate"], figures_en=[])
+    ((_entry, message),) = fact_problems(tmp_path, fact)
+    assert message == "figures_en needs one line for each line of figures"
+
+
+def test_fact_review_date_passed_is_overdue(tmp_path: Path) -> None:
+    fact = fact_data(stand="2025-01-01", review_by="2026-01-01")
+    result = load(write_kb(tmp_path, facts=[fact]), today=lambda: TODAY)
+    assert [(p.entry, p.overdue) for p in result.problems] == [("test-fact", True)]
+
+
+def test_synonym_term_in_two_groups(tmp_path: Path) -> None:
+    found = problems_for(tmp_path, synonyms=[["kurs", "lehrgang"], ["schulung", "Lehrgang"], ["x"]])
+    assert [(e, m) for _, e, m in found] == [
+        ("#1", "term 'Lehrgang' is also in group #0"),
+        ("#2", "terms: ensure this value has at least 2 items"),
+    ]
+
+
+def test_synonym_group_starts_with_one_word(tmp_path: Path) -> None:
+    found = problems_for(tmp_path, synonyms=[["agentur für arbeit", "arbeitsamt"]])
+    assert [(e, m) for _, e, m in found] == [("#0", "the first term of a group is one word")]
