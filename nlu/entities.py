@@ -23,12 +23,12 @@ from spacy.util import filter_spans
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_or_raise
 from nlu.company_size import parse_company_size
 from nlu.german import encodable, german_nlp
-from nlu.vocabulary import ROLE_PHRASES, SITUATION_PHRASES
+from nlu.vocabulary import LAND_PHRASES, ROLE_PHRASES, SITUATION_PHRASES
 
 _PLZ = re.compile(r"(?<![\d.,])\d{5}(?![\d.,]?\d)")
 # entity types whose spans must not overlap; `situation` is extra information beside them
 PRIMARY = ("program", "landkreis", "role")
-SECONDARY = ("situation",)
+SECONDARY = ("situation", "land")
 GENERAL_SITUATION = "weiterbildung"
 
 
@@ -74,7 +74,14 @@ def gazetteer(kb: KnowledgeBase) -> dict[str, list[tuple[str, str]]]:
     ]
     roles = [(phrase, role) for role, phrases in ROLE_PHRASES.items() for phrase in phrases]
     situations = [(phrase, s) for s, phrases in SITUATION_PHRASES.items() for phrase in phrases]
-    return {"program": programs, "landkreis": places, "role": roles, "situation": situations}
+    lands = [(phrase, land) for land, phrases in LAND_PHRASES.items() for phrase in phrases]
+    return {
+        "program": programs,
+        "landkreis": places,
+        "role": roles,
+        "situation": situations,
+        "land": lands,
+    }
 
 
 class EntityFinder:
@@ -142,12 +149,13 @@ class EntityFinder:
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append(FoundEntity("plz", m.group(), m.start(), m.end(), m.group()))
 
-        for span in filter_spans([s for e in SECONDARY for s in self._spans(doc, e)]):
-            found.append(
-                FoundEntity(
-                    "situation", self.values[span.label_], span.start_char, span.end_char, span.text
+        for entity in SECONDARY:
+            for span in filter_spans(self._spans(doc, entity)):
+                found.append(
+                    FoundEntity(
+                        entity, self.values[span.label_], span.start_char, span.end_char, span.text
+                    )
                 )
-            )
         return sorted(found, key=lambda f: (f.start, f.entity))
 
 

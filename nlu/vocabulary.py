@@ -139,3 +139,12 @@ SITUATION_PHRASES: dict[str, list[str]] = {
         "Weiterbildung machen", "further training", "upskill",
     ],
 }  # fmt: skip
+
+
+# the two Länder of the home regions, for answers that differ by Land (Bildungszeit BW vs
+# Bildungsfreistellung TH); a town or district gives the Land through its Landkreis instead
+LAND_PHRASES: dict[str, list[str]] = {
+    "BW": ["Baden-Württemberg", "Baden Württemberg", "Baden-Wuerttemberg", "BaWü", "Ba-Wü",
+           "Baden-Wurttemberg", "Baden-Württemberg's", "BW"],
+    "TH": ["Thüringen", "Thueringen", "Thuringia", "Thüringer", "Freistaat Thüringen"],
+}  # fmt: skip

@@ -51,7 +51,7 @@ def pairs(finder: EntityFinder, text: str) -> list[tuple[str, str]]:
             [("role", "employer"), ("landkreis", "sk-heilbronn"), ("company_size", "120")],
         ),
         ("unsere Mitarbeiter, 12000 MA", [("role", "employer"), ("company_size", "12000")]),
-        ("Bildungsurlaub Thüringen", [("program", "bildungsfreistellung-th")]),
+        ("Bildungsurlaub Thüringen", [("program", "bildungsfreistellung-th"), ("land", "TH")]),
         ("Ich bin 45 Jahre alt", []),
         ("", []),
         ("🙂🙂🙂", []),

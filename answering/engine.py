@@ -1,0 +1,86 @@
+"""The answer engine in one object: the fact index, the decision and the reply, for one
+knowledge base. Built once per process (``actions.runtime.default_engine``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from answering.analysis import LEMMATIZERS, Analyzer
+from answering.decision import Answer, Ask, Decision, KnownTopic, Thresholds, decide
+from answering.formatting import Message
+from answering.reply import ask_reply, fact_reply, known_topic_reply, overview_reply
+from answering.retrieval import FactIndex, Query, Scored, Weights
+from knowledge.index import KnowledgeIndex
+from knowledge.schema import Landkreis
+
+DEFAULT_LEMMATIZER = "lookup"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: Decision
+    ranked: list[Scored]
+    messages: list[Message]
+
+    @property
+    def entry(self) -> str | None:
+        """The entry the reply is about (for the ``program`` slot and follow-ups)."""
+        if isinstance(self.decision, Answer):
+            return self.decision.facts[0].fact.about
+        if isinstance(self.decision, KnownTopic):
+            return self.decision.entry
+        return None
+
+
+class AnswerEngine:
+    def __init__(
+        self,
+        kindex: KnowledgeIndex,
+        *,
+        lemmatizer: str = DEFAULT_LEMMATIZER,
+        weights: Weights | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.kindex = kindex
+        analyzer = Analyzer(kindex.kb.synonyms, lemmatizer=LEMMATIZERS[lemmatizer])
+        self.facts = FactIndex(kindex.kb, analyzer, weights)
+        self.thresholds = thresholds or Thresholds()
+
+    def decide(self, query: Query) -> tuple[Decision, list[Scored]]:
+        ranked = self.facts.rank(query)
+        return decide(ranked, query, self.facts, self.thresholds), ranked
+
+    def answer(self, query: Query, landkreis: Landkreis | None = None) -> Outcome:
+        decision, ranked = self.decide(query)
+        return Outcome(decision, ranked, self.messages(decision, query, landkreis))
+
+    def messages(
+        self, decision: Decision, query: Query, landkreis: Landkreis | None = None
+    ) -> list[Message]:
+        if isinstance(decision, Answer):
+            return fact_reply(
+                decision,
+                self.kindex,
+                lang=query.lang,
+                landkreis=landkreis,
+                role=query.role,
+                employees=query.employees,
+            )
+        if isinstance(decision, Ask):
+            return ask_reply(decision, query.lang)
+        if isinstance(decision, KnownTopic):
+            entry = self.kindex.program(decision.entry)
+            if entry is not None and decision.overview:
+                return overview_reply(
+                    entry,
+                    self.kindex,
+                    lang=query.lang,
+                    landkreis=landkreis,
+                    role=query.role,
+                    employees=query.employees,
+                )
+            if entry is not None:
+                return known_topic_reply(
+                    entry, self.kindex, lang=query.lang, landkreis=landkreis, role=query.role
+                )
+        return []

@@ -1,0 +1,136 @@
+"""Retrieval, decision and reply on a small knowledge base: the fact that answers, one
+question back where the answer depends on the asker or the Land, follow-ups, and the
+reply's shape."""
+
+from __future__ import annotations
+
+from answering.decision import Answer, Ask, KnownTopic, Nothing
+from answering.engine import AnswerEngine
+from answering.reply import visible_length
+from answering.retrieval import Query
+
+
+def best(engine: AnswerEngine, query: Query) -> str:
+    return engine.facts.rank(query)[0].fact.id
+
+
+def test_the_fact_that_answers_ranks_first(engine: AnswerEngine) -> None:
+    assert best(engine, Query("Wie lang ist so eine Zusage eigentlich gültig?")) == "test-fact"
+    assert best(engine, Query("Übernimmt die Agentur die Lehrgangsgebühren?")) == "test-kosten"
+    assert best(engine, Query("How much of the fees will they pay?", lang="en")) == "test-kosten"
+
+
+def test_named_program_decides_between_like_facts(engine: AnswerEngine) -> None:
+    query = Query("Wie viele Tage gibt es?", named=("zeit-th",))
+    assert best(engine, query) == "zeit-th-tage"
+
+
+def test_role_and_land_priors(engine: AnswerEngine) -> None:
+    question = "Muss ich das zurückzahlen, wenn ich durch die Prüfung falle?"
+    assert best(engine, Query(question, role="employee")) == "test-rueckzahlung-beschaeftigt"
+    assert best(engine, Query(question, role="unemployed")) == "test-rueckzahlung-arbeitslos"
+    assert best(engine, Query("Wie viele Tage Bildungsurlaub?", land="BW")) == "zeit-bw-tage"
+    assert best(engine, Query("Wie viele Tage Bildungsurlaub?", land="TH")) == "zeit-th-tage"
+
+
+def test_asks_the_one_question_the_answer_depends_on(engine: AnswerEngine) -> None:
+    decision, _ = engine.decide(Query("Muss ich die Förderung zurückzahlen, falls ich durchfalle?"))
+    assert isinstance(decision, Ask)
+    assert (decision.dimension, decision.options) == ("role", ("unemployed", "employee"))
+    decision, _ = engine.decide(Query("Wie viele Tage Bildungsurlaub habe ich im Jahr?"))
+    assert isinstance(decision, Ask)
+    assert (decision.dimension, decision.options) == ("land", ("BW", "TH"))
+    [message] = engine.messages(decision, Query("x"))
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/inform{"land": "BW"}',
+        '/inform{"land": "TH"}',
+    ]
+
+
+def test_follow_up_refers_to_the_last_program(engine: AnswerEngine) -> None:
+    decision, _ = engine.decide(Query("Und wie lange gilt die?", remembered="test-programm"))
+    assert isinstance(decision, Answer)
+    assert decision.facts[0].fact.id == "test-fact"
+
+
+def test_nothing_good_enough_says_what_is_known(engine: AnswerEngine) -> None:
+    query = Query("Gibt es dafür auch eine Kinderbetreuung?", named=("test-programm",))
+    outcome = engine.answer(query)
+    assert isinstance(outcome.decision, KnownTopic)
+    text = outcome.messages[0]["text"]
+    assert text.startswith(
+        "Darauf habe ich keine genaue Antwort. Was ich zu Testprogramm Weiterbildung weiß: "
+    )
+    assert "Test-Hotline der Agentur" in text
+
+
+def test_a_named_entry_without_a_question_gets_its_overview(engine: AnswerEngine) -> None:
+    """ "Testförderung?" asks nothing specific: the entry's overview answers, with the rates
+    for the company size the turn gives; the size and the town are not words to match."""
+    query = Query(
+        "Testförderung für 30 Mitarbeiter in Neudorf?",
+        named=("test-programm",),
+        employees=30,
+        entity_words=("30 Mitarbeiter", "Neudorf"),
+    )
+    outcome = engine.answer(query)
+    assert isinstance(outcome.decision, KnownTopic)
+    assert outcome.decision.overview
+    lines = outcome.messages[0]["text"].splitlines()
+    assert lines[:2] == [
+        "**Testprogramm Weiterbildung**",
+        "Die Agentur für Arbeit bezahlt einen Teil der Kurskosten.",
+    ]
+    assert "30 Beschäftigten" in lines[2]
+    assert "neudorf" not in engine.facts.features(query).terms  # type: ignore[union-attr]
+
+
+def test_a_question_the_facts_do_not_know_is_not_an_overview(engine: AnswerEngine) -> None:
+    decision, _ = engine.decide(
+        Query("Testförderung und Kinderbetreuung?", named=("test-programm",))
+    )
+    assert isinstance(decision, KnownTopic)
+    assert not decision.overview
+
+
+def test_off_topic_gets_nothing(engine: AnswerEngine) -> None:
+    for text in ("Wie wird das Wetter morgen?", "Erzähl mir einen Witz", "😀😀", ""):
+        decision, _ = engine.decide(Query(text))
+        assert isinstance(decision, Nothing), text
+
+
+def test_reply_leads_with_the_answer(engine: AnswerEngine) -> None:
+    outcome = engine.answer(Query("Wie viel zahlt die Agentur für den Kurs?"))
+    [message] = outcome.messages
+    lines = message["text"].splitlines()
+    assert lines[0] == "Die Agentur zahlt bis zu 100 % der Lehrgangskosten, je nach Betriebsgröße."
+    assert lines[1] == "- Betriebe unter 50 Beschäftigten: bis zu 100 %"
+    assert (
+        lines[2]
+        == "Quelle: [Beispielquelle](https://www.arbeitsagentur.de/example) · Stand 15.01.2026"
+    )
+    assert lines[3].startswith("Nächster Schritt: Vor Kursbeginn")
+    assert lines[4] == "Kontakt: **Test-Hotline der Agentur** · Tel. 0800 4 5555 20"
+    assert message["buttons"] == [
+        {
+            "title": "Mehr dazu: Testprogramm Weiterbildung",
+            "payload": '/inform{"program": "test-programm"}',
+        }
+    ]
+    assert visible_length(message["text"]) <= 700
+
+
+def test_reply_computes_the_rate_for_the_company_size(engine: AnswerEngine) -> None:
+    outcome = engine.answer(Query("Wie viel zahlt die Agentur für den Kurs?", employees=120))
+    lines = outcome.messages[0]["text"].splitlines()
+    assert lines[1:3] == [
+        "Für einen Betrieb mit 120 Beschäftigten (50 bis 499 Beschäftigte):",
+        "- Anteil an den Kurskosten: 50 %",
+    ]
+
+
+def test_english_reply(engine: AnswerEngine) -> None:
+    outcome = engine.answer(Query("How long is the approval valid?", lang="en"))
+    text = outcome.messages[0]["text"]
+    assert text.startswith("The grant is valid for three months from approval.\nSource: ")
+    assert outcome.messages[0]["buttons"][0]["title"] == "More: Test training program"
