@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actions.answers import Message, _pick, contact_line, format_date, more_buttons
+from actions.answers import Message, contact_line, format_date, more_buttons, pick
 from actions.contact_replies import regional_contacts
 from knowledge.index import KnowledgeIndex
 from knowledge.rates import format_value, rate_for
@@ -13,15 +13,15 @@ from knowledge.text import normalize
 
 
 def program_line(program: Program, employees: int | None, lang: str) -> str:
-    name = _pick(program.name, program.name_en, lang)
+    name = pick(program.name, program.name_en, lang)
     if employees is not None and program.rates:
         table = program.rates[0]
         result = rate_for(table, employees)
         qualifier = ("up to " if lang == "en" else f"{table.qualifier} ") if table.qualifier else ""
-        label = _pick(table.label, table.label_en, lang)
+        label = pick(table.label, table.label_en, lang)
         figure = f"{label}: {qualifier}{format_value(result.value, table.unit)}"
     else:
-        figure = _pick(program.key_figure, program.key_figure_en, lang)
+        figure = pick(program.key_figure, program.key_figure_en, lang)
     return f"**{name}**: {figure}"
 
 

@@ -6,17 +6,29 @@ import abc
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import Message
 from actions.recommend import pick_role
-from actions.runtime import default_index, default_search
+from actions.runtime import default_engine, default_index, default_search
 from actions.search import KnowledgeSearch
+from actions.topics import TOPIC_PROGRAMS
+from answering.decision import Answer, Ask, KnownTopic, Nothing
+from answering.engine import AnswerEngine
+from answering.retrieval import Query
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Landkreis
 from nlu.company_size import parse_company_size
 
-OUTSIDE = "ausserhalb"  # landkreis slot value for places outside both regions
+OUTSIDE = "ausserhalb"
+OFF_TOPIC_MARGIN = 0.25  # extra score a fact needs to answer what the NLU calls off-topic
+PLACE_ENTITIES = (
+    "landkreis",
+    "plz",
+    "land",
+    "company_size",
+)  # landkreis slot value for places outside both regions
 
 
 def entity_values(tracker: Tracker, name: str) -> list[str]:
@@ -67,6 +79,8 @@ class KnowledgeAction(Action, abc.ABC):
     ) -> None:
         self._index = index
         self._search = search
+        self._engine: AnswerEngine | None = None
+        self._injected = index is not None  # else the process's shared index, search, engine
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -78,9 +92,15 @@ class KnowledgeAction(Action, abc.ABC):
     def search(self) -> KnowledgeSearch:
         if self._search is None:
             self._search = (
-                default_search() if self._index is None else KnowledgeSearch(self._index.kb)
+                default_search() if not self._injected else KnowledgeSearch(self.index.kb)
             )
         return self._search
+
+    @property
+    def engine(self) -> AnswerEngine:
+        if self._engine is None:
+            self._engine = AnswerEngine(self.index) if self._injected else default_engine()
+        return self._engine
 
     @abc.abstractmethod
     def name(self) -> str:
@@ -116,3 +136,85 @@ class KnowledgeAction(Action, abc.ABC):
     def landkreis(self, tracker: Tracker) -> Landkreis | None:
         found = self.landkreise(tracker)
         return found[0] if found else None
+
+    def place_words(self, tracker: Tracker) -> tuple[str, ...]:
+        """The words of the places and the company size the turn names (entity spans, the
+        districts' names and towns, the size), which say where and how big, not what."""
+        text = tracker.latest_message.get("text") or ""
+        found: list[str] = []
+        for e in tracker.latest_message.get("entities", []) or []:
+            if e.get("entity") in PLACE_ENTITIES and "start" in e and "end" in e:
+                found.append(text[e["start"] : e["end"]])
+        found += entity_values(tracker, "company_size")
+        for lk in self.landkreise(tracker):
+            found += [lk.name, lk.seat, *lk.aliases, *(t.name for t in lk.towns)]
+        return tuple(found)
+
+    def land(self, tracker: Tracker, landkreis: Landkreis | None) -> str | None:
+        """The Land the asker is in: named now, a district's, or remembered."""
+        named = entity_values(tracker, "land")
+        if named:
+            return named[-1]
+        if landkreis is not None:
+            return landkreis.state.value
+        remembered = tracker.get_slot("land")
+        return remembered if remembered in ("BW", "TH") else None
+
+    def query(self, tracker: Tracker, text: str, intent_entries: tuple[str, ...] = ()) -> Query:
+        """The message and what the conversation knows, for the answer engine."""
+        named = [p.id for p in self.index.find_programs(text)]
+        named += [v for v in entity_values(tracker, "program") if v not in named]
+        landkreis = self.landkreis(tracker)
+        employees = self.employees(tracker)
+        # a company size in the turn ("wir sind 45 Leute") speaks for the company
+        role = self.role(tracker) or ("employer" if employees is not None else None)
+        return Query(
+            text=text,
+            lang=language(tracker),
+            named=tuple(named),
+            remembered=tracker.get_slot("program"),
+            intent_entries=intent_entries,
+            role=role,
+            land=self.land(tracker, landkreis),
+            employees=employees,
+            entity_words=self.place_words(tracker),
+        )
+
+    def answer_question(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        text: str,
+        intent: str,
+        *,
+        known_topic: bool = True,
+    ) -> list[EventType] | None:
+        """Reply with the answer engine: the answering fact, one question back, or (with
+        ``known_topic``) what is known about the topic. None when it has nothing to say, so
+        that the caller answers its own way."""
+        query = self.query(tracker, text, TOPIC_PROGRAMS.get(intent, ()))
+        decision, _ = self.engine.decide(query)
+        if isinstance(decision, Nothing) or (isinstance(decision, KnownTopic) and not known_topic):
+            return None
+        if intent == "out_of_scope" and isinstance(decision, Answer):
+            # the NLU takes it for off-topic: only a clear match about an entry the message
+            # mentions overrules it ("Berufssprachkurs", not "Steuererklärung")
+            best = decision.facts[0]
+            terms = frozenset(self.engine.facts.analyzer.terms(text, query.lang))
+            mentioned = set(query.named) | self.engine.facts.mentioned(terms)
+            clear = best.score >= self.engine.thresholds.answer + OFF_TOPIC_MARGIN
+            if best.fact.about not in mentioned or not clear:
+                return None
+        messages = self.engine.messages(decision, query, self.landkreis(tracker))
+        if not messages:
+            return None
+        send(dispatcher, messages)
+        if isinstance(decision, Ask):
+            return [SlotSet("unclear_text", text[:500])]
+        entry = decision.facts[0].fact.about if isinstance(decision, Answer) else decision.entry
+        events: list[EventType] = [SlotSet("program", entry)]
+        if query.land and query.land != tracker.get_slot("land"):
+            events.append(SlotSet("land", query.land))
+        if intent in TOPIC_PROGRAMS and intent != tracker.get_slot("topic"):
+            events.append(SlotSet("topic", intent))
+        return events

@@ -10,7 +10,6 @@ SIMPLE_RESPONSES: dict[str, str] = {
     "thanks": "utter_thanks",
     "bot_challenge": "utter_iamabot",
     "ask_capabilities": "utter_capabilities",
-    "out_of_scope": "utter_out_of_scope",
     "feedback": "utter_feedback_thanks",
     "request_deletion": "utter_ask_confirm_deletion",
 }
@@ -21,6 +20,8 @@ ACTIONS: dict[str, str] = {
     "request_human": "action_request_human",
     "ask_privacy": "action_privacy",
     "something_else": "action_search_knowledge",
+    # the answer engine may still know it (Berufssprachkurs, Visum …); else utter_out_of_scope
+    "out_of_scope": "action_answer_topic",
 }
 
 FORMS: dict[str, tuple[tuple[str, ...], str]] = {

@@ -7,8 +7,11 @@ import re
 
 from knowledge.text import normalize
 
+# "wie viele Tage / Stunden" asks a rule's figure, not a statistic
+_UNITS = r"(?:\w+ )?(?:tage|tagen|stunden|monate|wochen|jahre|days|hours|months|weeks|years|euro|prozent|percent)"
 _STATISTICS = re.compile(
-    r"\b(wie viele|wieviele|anzahl\w*|\w*quote|\w*statistik\w*|bewilligt|bewilligungen|how many|number of|statistics)\b"
+    rf"\b(?:wie viele|wieviele|how many|number of)\b(?! {_UNITS}\b)"
+    r"|\b(?:anzahl\w*|\w*quote|\w*statistik\w*|bewilligungen|statistics)\b"
 )
 _PRICE = re.compile(
     r"\b(kostet|kosten|preis|gebuehr|gebuehren)\b.{0,30}\b\w*(kurs|lehrgang|schulung|seminar|meister|umschulung|fortbildung|course|training)\w*\b"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from actions.search import KnowledgeSearch
+from answering.engine import AnswerEngine
 from knowledge.index import KnowledgeIndex
 from knowledge.loader import DEFAULT_ROOT, load_or_raise
 
@@ -26,6 +27,13 @@ def default_index() -> KnowledgeIndex:
 @functools.lru_cache(maxsize=1)
 def default_search() -> KnowledgeSearch:
     return KnowledgeSearch(default_index().kb)
+
+
+@functools.lru_cache(maxsize=1)
+def default_engine() -> AnswerEngine:
+    engine = AnswerEngine(default_index())
+    logger.info("answer engine ready: %d facts indexed", len(engine.facts.facts))
+    return engine
 
 
 def var_dir() -> Path:

@@ -76,6 +76,12 @@ class ActionDisambiguate(KnowledgeAction):
     ) -> list[EventType]:
         lang = language(tracker)
         text = latest_text(tracker)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        likeliest = next((r["name"] for r in ranking if r.get("name") != "nlu_fallback"), "")
+        if text:
+            answered = self.answer_question(dispatcher, tracker, text, likeliest, known_topic=False)
+            if answered is not None:
+                return answered
         named = self.index.find_programs(text)
         if named:
             landkreis = self.landkreis(tracker)
@@ -127,7 +133,7 @@ class ActionSearchKnowledge(KnowledgeAction):
         if hits:
             buttons = [
                 {
-                    "title": answers._pick(p.name, p.name_en, lang),
+                    "title": answers.pick(p.name, p.name_en, lang),
                     "payload": f'/inform{{"program": "{p.id}"}}',
                 }
                 for p, _ in hits

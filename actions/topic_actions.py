@@ -19,6 +19,7 @@ from actions.details import relevant_details
 from actions.honesty import asks_course_price, asks_statistics, mentioned_contact_kinds
 from actions.recommend import rank, topic_programs
 from actions.topics import TOPIC_PROGRAMS
+from answering.question_type import question_kinds
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Landkreis, Program
 
@@ -59,6 +60,34 @@ class ActionAnswerTopic(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        text = question_text(tracker)
+        events: list[EventType] = []
+        if tracker.get_slot("unclear_text"):
+            events.append(SlotSet("unclear_text", None))
+        by_payload = bool(entity_values(tracker, "program")) and not text
+        bare_inform = intent == "inform" and not question_kinds(text) and not by_payload
+        no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
+        if text and not by_payload and not bare_inform and not no_figure:
+            answered = self.answer_question(
+                dispatcher, tracker, text, intent, known_topic=intent != "out_of_scope"
+            )
+            if answered is not None:
+                return events + answered
+        if intent == "out_of_scope" and not self._named_programs(tracker):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return events
+        return events + self._answer_entry(dispatcher, tracker, intent, text, no_figure)
+
+    def _answer_entry(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        intent: str,
+        text: str,
+        no_figure: bool,
+    ) -> list[EventType]:
+        """The whole entry ("Mehr dazu", a bare size or place after an answer, a figure the
+        knowledge base cannot have): summary, figures, source, next step and contacts."""
         lang = language(tracker)
         landkreis = self.landkreis(tracker)
         role = self.role(tracker)
@@ -75,10 +104,6 @@ class ActionAnswerTopic(KnowledgeAction):
         elif not programs and topic in TOPIC_PROGRAMS:
             programs = topic_programs(self.index, topic)
 
-        text = question_text(tracker)
-        if tracker.get_slot("unclear_text"):
-            events.append(SlotSet("unclear_text", None))
-        no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
         named_contacts = self.index.find_contacts(text)
         if named_contacts and not named and intent in CONTACT_INTENTS:
             send(dispatcher, contact_cards(named_contacts[:2], lang))

@@ -120,6 +120,35 @@ def unavailable_events(name: str, tracker: Any) -> list[Event]:
     return [BotUttered(ACTIONS_DOWN[_language(tracker)], metadata={MARK: True})]
 
 
+def ask_response(name: str, domain: Any) -> str | None:
+    """The form's own response for a failed custom ask action ``action_ask_<form>_<slot>``:
+    ``utter_ask_<form>_<slot>`` or ``utter_ask_<slot>``, whichever the domain has."""
+    responses = getattr(domain, "responses", None) or {}
+    for form in getattr(domain, "form_names", None) or []:
+        prefix = f"action_ask_{form}_"
+        if name.startswith(prefix):
+            slot = name[len(prefix) :]
+            for candidate in (f"utter_ask_{form}_{slot}", f"utter_ask_{slot}"):
+                if candidate in responses:
+                    return candidate
+    return None
+
+
+async def fallback_ask(
+    name: str, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+) -> list[Event]:
+    """A form keeps asking while the action server is down: Rasa sends the slot's response."""
+    response = ask_response(name, domain)
+    if response is None:
+        return []
+    try:
+        ask = rasa_action.ActionBotResponse(response)
+        return list(await ask.run(output_channel, nlg, tracker, domain))
+    except Exception as exc:  # never worse than the apology alone
+        logger.error("fallback ask %s failed (%s)", response, type(exc).__name__)
+        return []
+
+
 def resilient(run: Run, delays: Sequence[float] = RETRY_DELAYS) -> Run:
     """Wrap ``RemoteAction.run``: retry refused connections, answer politely on failure."""
 
@@ -141,7 +170,8 @@ def resilient(run: Run, delays: Sequence[float] = RETRY_DELAYS) -> Run:
                     type(exc).__name__,
                 )
                 break
-        return unavailable_events(self.name(), tracker)
+        events = unavailable_events(self.name(), tracker)
+        return events + await fallback_ask(self.name(), output_channel, nlg, tracker, domain)
 
     wrapped.__wrapped__ = run  # type: ignore[attr-defined]
     return wrapped

@@ -112,6 +112,27 @@ def agentur_data(**overrides: Any) -> dict[str, Any]:
     return contact_data(**{**defaults, **overrides})
 
 
+def fact_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "test-fact",
+        "about": "test-programm",
+        "kind": "duration",
+        "answer": "Die Förderung gilt drei Monate ab der Zusage.",
+        "answer_en": "The grant is valid for three months from approval.",
+        "questions": [
+            "Wie lange gilt die Testförderung?",
+            "wie lang ist die zusage gültig",
+            "Läuft die Zusage irgendwann ab?",
+        ],
+        "questions_en": ["How long is the approval valid?"],
+        "source_text": "Die Zusage gilt drei Monate.",
+        "sources": [dict(SOURCE)],
+        **DATES,
+    }
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
 def write_kb(
     root: Path,
     *,
@@ -119,6 +140,8 @@ def write_kb(
     contacts: list[dict[str, Any]] | None = None,
     landkreise: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
+    facts: list[dict[str, Any]] | None = None,
+    synonyms: list[list[str]] | None = None,
 ) -> Path:
     """Write a knowledge-base folder; defaults give one valid record of each kind."""
     content = {
@@ -129,11 +152,16 @@ def write_kb(
         ),
         "regions": ("landkreise", landkreise if landkreise is not None else [landkreis_data()]),
         "events": ("events", events if events is not None else []),
+        "facts": ("facts", facts if facts is not None else []),
     }
     for folder, (key, records) in content.items():
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / "test.yml").write_text(
             yaml.safe_dump({key: records}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    if synonyms is not None:
+        (root / "synonyms.yml").write_text(
+            yaml.safe_dump({"synonyms": synonyms}, allow_unicode=True), encoding="utf-8"
         )
     return root
 

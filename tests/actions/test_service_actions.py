@@ -46,7 +46,7 @@ async def test_disambiguation_offers_two_readings_and_something_else(
     real_index: KnowledgeIndex, domain: dict
 ) -> None:
     tracker = make_tracker(
-        "geld für 30 leute kurs",
+        "hm ja also das mit den 30 leuten",
         intent="nlu_fallback",
         entities=[ent("company_size", "30")],
         ranking=[
@@ -58,7 +58,7 @@ async def test_disambiguation_offers_two_readings_and_something_else(
     )
     dispatcher = CollectingDispatcher()
     events = await ActionDisambiguate(real_index).run(dispatcher, tracker, domain)
-    assert events == [SlotSet("unclear_text", "geld für 30 leute kurs")]
+    assert events == [SlotSet("unclear_text", "hm ja also das mit den 30 leuten")]
     assert (
         dispatcher.messages[0]["text"]
         == "Ich bin nicht sicher, was Sie meinen. Geht es um eines davon?"

@@ -16,7 +16,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa_server import ACTIONS_DOWN, MARK, resilient
+from bot.rasa_server import ACTIONS_DOWN, MARK, ask_response, resilient
 from tests.integration.conftest import free_port
 
 ORIGINAL = getattr(rasa_action.RemoteAction.run, "__wrapped__", rasa_action.RemoteAction.run)
@@ -322,3 +322,35 @@ def test_domain_emptiness_is_rasas_answer_kept_with_the_domain() -> None:
     assert domain_is_empty(full) is False
     assert domain_is_empty(full) is _ORIGINAL_IS_EMPTY(full)
     assert full.__dict__["_foerderlotse_is_empty"] is False
+
+
+FORM_DOMAIN = Domain.from_dict(
+    {
+        "slots": {
+            "language": {"type": "text", "mappings": []},
+            "company_size": {"type": "text", "mappings": []},
+        },
+        "forms": {"foerder_check_form": {"required_slots": ["company_size"]}},
+        "responses": {"utter_ask_company_size": [{"text": "Wie viele Beschäftigte?"}]},
+    }
+)
+
+
+async def test_a_failed_ask_action_still_asks_the_forms_question():
+    url = f"http://127.0.0.1:{free_port()}/webhook"
+    remote = rasa_action.RemoteAction(
+        "action_ask_foerder_check_form_company_size", EndpointConfig(url)
+    )
+    nlg = TemplatedNaturalLanguageGenerator(FORM_DOMAIN.responses)
+    events = await resilient(ORIGINAL, (0.0, 0.0))(
+        remote, CollectingOutputChannel(), nlg, tracker(), FORM_DOMAIN
+    )
+    assert [e.text for e in events] == [ACTIONS_DOWN["de"], "Wie viele Beschäftigte?"]
+
+
+def test_only_ask_actions_of_known_forms_have_a_fallback():
+    assert ask_response("action_ask_foerder_check_form_company_size", FORM_DOMAIN) == (
+        "utter_ask_company_size"
+    )
+    assert ask_response("action_ask_other_form_company_size", FORM_DOMAIN) is None
+    assert ask_response("action_answer_topic", FORM_DOMAIN) is None

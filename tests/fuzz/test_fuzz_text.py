@@ -87,7 +87,17 @@ def test_entities_point_into_the_text_and_have_known_types(finder, text: str) ->
     for e in finder.find(text):
         assert 0 <= e.start < e.end <= len(text)
         assert safe[e.start : e.end] == e.text
-        assert e.entity in {"program", "landkreis", "plz", "company_size", "role", "situation"}
+        assert e.entity in {
+            "program",
+            "landkreis",
+            "plz",
+            "company_size",
+            "role",
+            "situation",
+            "land",
+        }
+        if e.entity == "land":
+            assert e.value in {"BW", "TH"}
         if e.entity == "plz":
             assert re.fullmatch(r"\d{5}", e.value)
         if e.entity == "company_size":

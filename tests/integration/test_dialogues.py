@@ -53,7 +53,7 @@ def test_hr_manager_with_45_people(stack: Stack) -> None:
     )
     assert "Anteil der Agentur für Arbeit an den Lehrgangskosten: 100 %" in reply
     assert "Zuschuss zum Arbeitsentgelt für die Zeit der Weiterbildung: bis zu 75 %" in reply
-    assert "Stand 15.01.2026" in reply
+    assert "· Stand " in reply
     assert "Nächster Schritt:" in reply
 
 
