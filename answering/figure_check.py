@@ -77,6 +77,21 @@ def cited_entries(replies: Iterable[dict], kb: KnowledgeBase) -> list[str]:
     return ids
 
 
+def cited_event_figures(replies: Iterable[dict], kb: KnowledgeBase) -> set[str]:
+    """Figures of the events whose page or source a reply links (an event list cites them)."""
+    urls: set[str] = set()
+    for reply in replies:
+        urls.update(_URL.findall(reply.get("text") or ""))
+    out: set[str] = set()
+    for event in kb.events.values():
+        pages = {str(s.url) for s in event.sources} | ({str(event.url)} if event.url else set())
+        if pages & urls:
+            dates = [d.isoformat() for d in (event.starts, event.ends, event.stand) if d]
+            for text in (event.title, event.summary, event.location or "", *dates):
+                out |= figures(text)
+    return out
+
+
 @dataclass(frozen=True)
 class Violation:
     figures: tuple[str, ...]
@@ -90,7 +105,7 @@ def check_reply(replies: list[dict], question: str, kb: KnowledgeBase) -> Violat
     if not stated:
         return None
     cited = cited_entries(replies, kb)
-    allowed = figures(question)
+    allowed = figures(question) | cited_event_figures(replies, kb)
     for entry_id in cited:
         allowed |= entry_figures(kb.programs[entry_id], kb)
     missing = tuple(sorted(stated - allowed))

@@ -1,0 +1,30 @@
+"""The figure check over replies, against the project's knowledge base."""
+
+from __future__ import annotations
+
+from answering.figure_check import check_reply
+from knowledge.loader import load_or_raise
+
+KB = load_or_raise()
+EVENT = KB.events["berufemarkt-wartburgkreis"]
+
+
+def event_reply(extra: str = "") -> list[dict]:
+    return [{"text": f"- **{EVENT.title}**: {EVENT.summary}{extra} · {EVENT.url}"}]
+
+
+def test_an_event_lists_figures_cite_the_event() -> None:
+    assert check_reply(event_reply(), "Gibt es Berufsmessen?", KB) is None
+
+
+def test_a_figure_no_cited_entry_has_is_a_violation() -> None:
+    violation = check_reply(event_reply(" Eintritt 17 €."), "Gibt es Berufsmessen?", KB)
+    assert violation is not None
+    assert violation.figures == ("17",)
+
+
+def test_without_a_link_the_event_does_not_count_as_cited() -> None:
+    reply = [{"text": f"{EVENT.title}: am 25. Oktober 2025 in Eisenach."}]
+    assert check_reply(reply, "Gibt es Berufsmessen?", KB) is not None
+    linked = [{"text": f"{EVENT.title}: am 25. Oktober 2025 in Eisenach. · {EVENT.url}"}]
+    assert check_reply(linked, "Gibt es Berufsmessen?", KB) is None
