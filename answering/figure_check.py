@@ -78,11 +78,17 @@ def cited_entries(replies: Iterable[dict], kb: KnowledgeBase) -> list[str]:
 
 
 def cited_event_figures(replies: Iterable[dict], kb: KnowledgeBase) -> set[str]:
-    """Figures of the events whose page or source a reply links (an event list cites them)."""
+    """Figures of the events and contacts whose page or source a reply links (an event list
+    or a contact list cites them): their texts and Stand dates."""
     urls: set[str] = set()
     for reply in replies:
-        urls.update(_URL.findall(reply.get("text") or ""))
+        urls.update(u.rstrip(".,;") for u in _URL.findall(reply.get("text") or ""))
     out: set[str] = set()
+    for contact in kb.contacts.values():
+        pages = {str(s.url) for s in contact.sources}
+        pages |= {str(contact.web)} if getattr(contact, "web", None) else set()
+        if pages & urls:
+            out |= figures(contact.stand.isoformat()) if contact.stand else set()
     for event in kb.events.values():
         pages = {str(s.url) for s in event.sources} | ({str(event.url)} if event.url else set())
         if pages & urls:

@@ -28,3 +28,10 @@ def test_without_a_link_the_event_does_not_count_as_cited() -> None:
     assert check_reply(reply, "Gibt es Berufsmessen?", KB) is not None
     linked = [{"text": f"{EVENT.title}: am 25. Oktober 2025 in Eisenach. · {EVENT.url}"}]
     assert check_reply(linked, "Gibt es Berufsmessen?", KB) is None
+
+
+def test_a_contact_lists_stand_date_cites_the_contacts() -> None:
+    contact = next(c for c in KB.contacts.values() if c.web and c.stand)
+    stand = f"Stand {contact.stand:%d.%m.%Y}"
+    assert check_reply([{"text": f"**{contact.name}** · {contact.web}\n{stand}"}], "", KB) is None
+    assert check_reply([{"text": f"**{contact.name}**\n{stand}"}], "", KB) is not None
