@@ -7,10 +7,9 @@ a contact.
 
 from __future__ import annotations
 
-from answering.formatting import (  # noqa: F401  (re-exported for the action modules)
+from answering.formatting import (
     Message,
     contact_line,
-    format_date,
     pick,
     rate_lines,
     source_line,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actions.answers import Message, contact_line, format_date, more_buttons, pick
+from actions.answers import more_buttons
 from actions.contact_replies import regional_contacts
+from answering.formatting import Message, contact_line, format_date, pick
 from knowledge.index import KnowledgeIndex
 from knowledge.rates import format_value, rate_for
 from knowledge.schema import Event, Landkreis, Program

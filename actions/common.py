@@ -9,13 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Message
 from actions.recommend import pick_role
 from actions.runtime import default_engine, default_index, default_search
 from actions.search import KnowledgeSearch
 from actions.topics import TOPIC_PROGRAMS
 from answering.decision import Answer, Ask, KnownTopic, Nothing
 from answering.engine import AnswerEngine
+from answering.formatting import Message
 from answering.retrieval import Query
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Landkreis

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from actions.answers import HOTLINES, Message, contact_line
+from actions.answers import HOTLINES
+from answering.formatting import Message, contact_line
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Landkreis
 

@@ -14,12 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers
-from actions.answers import contact_line
 from actions.common import KnowledgeAction, entity_values, language, latest_text, send
 from actions.contact_replies import handoff, hotlines
 from actions.form_actions import EMAIL
 from actions.office_hours import OfficeHours, when
 from actions.topics import intent_title
+from answering.formatting import contact_line
 from bot.privacy import notice
 from bot.settings import retention_days
 

@@ -86,9 +86,9 @@ def cited_event_figures(replies: Iterable[dict], kb: KnowledgeBase) -> set[str]:
     out: set[str] = set()
     for contact in kb.contacts.values():
         pages = {str(s.url) for s in contact.sources}
-        pages |= {str(contact.web)} if getattr(contact, "web", None) else set()
+        pages |= {str(contact.web)} if contact.web else set()
         if pages & urls:
-            out |= figures(contact.stand.isoformat()) if contact.stand else set()
+            out |= figures(contact.stand.isoformat())
     for event in kb.events.values():
         pages = {str(s.url) for s in event.sources} | ({str(event.url)} if event.url else set())
         if pages & urls:

@@ -110,6 +110,17 @@ def _figure_lines(fact: Fact, entry: Program, lang: str, employees: int | None) 
     return [f"- {line}" for line in lines[:3]]
 
 
+def _contact_text(contact: Contact | None, lang: str) -> str | None:
+    if contact is None:
+        return None
+    return ("Contact: " if lang == "en" else "Kontakt: ") + short_contact(contact, lang)
+
+
+def _message(lines: list[str], entry: Program, lang: str) -> list[Message]:
+    """One chat message with the "Mehr dazu" button for the whole entry."""
+    return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
+
+
 def fact_reply(
     decision: Answer,
     kindex: KnowledgeIndex,
@@ -151,17 +162,12 @@ def fact_reply(
             else f"Quelle: [{src.title}]({src.url}) · Stand {stand}"
         )
     step = _step(best, entry, lang)
-    contact = _contact(entry, kindex, landkreis, role)
-    contact_line_ = (
-        ("Contact: " if lang == "en" else "Kontakt: ") + short_contact(contact, lang)
-        if contact is not None
-        else None
-    )
-    if step and contact_line_ and visible_length("\n".join(lines)) > LONG_REPLY:
+    contact = _contact_text(_contact(entry, kindex, landkreis, role), lang)
+    if step and contact and visible_length("\n".join(lines)) > LONG_REPLY:
         lines.append(step)  # a long answer: one way on, not two
     else:
-        lines += [x for x in (step, contact_line_) if x]
-    return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
+        lines += [x for x in (step, contact) if x]
+    return _message(lines, entry, lang)
 
 
 def ask_reply(ask: Ask, lang: str) -> list[Message]:
@@ -213,7 +219,7 @@ def known_topic_reply(
             ("They can answer your question: " if lang == "en" else "Ihre Frage beantwortet: ")
             + contact_line(contact, lang)
         )
-    return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
+    return _message(lines, entry, lang)
 
 
 def overview_reply(
@@ -243,7 +249,7 @@ def overview_reply(
     step = first_sentences(pick(entry.how_to_apply, entry.how_to_apply_en, lang), 150)
     if step:
         lines.append(("Next step: " if lang == "en" else "Nächster Schritt: ") + step)
-    contact = _contact(entry, kindex, landkreis, role)
-    if contact is not None:
-        lines.append(("Contact: " if lang == "en" else "Kontakt: ") + short_contact(contact, lang))
-    return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
+    contact = _contact_text(_contact(entry, kindex, landkreis, role), lang)
+    if contact:
+        lines.append(contact)
+    return _message(lines, entry, lang)
