@@ -24,9 +24,11 @@ from actions.common import (
 )
 from actions.contact_replies import contact_finder
 from actions.demand import DemandStore, TrainingNeed
+from actions.form_asks import RESULT_MARGIN, opening_answer
 from actions.honesty import mentioned_contact_kinds
 from actions.recommend import Profile, recommend
 from actions.runtime import var_dir
+from answering.formatting import Message
 from knowledge.index import KnowledgeIndex
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,6})(?![\d.])")
@@ -149,6 +151,14 @@ class ValidateFoerderCheckForm(_LandkreisMixin, FormValidationAction):
         return _count_slot("company_size", value, 1_000_000, 45, dispatcher, tracker)
 
 
+def _check_offer(lang: str) -> Message:
+    if lang == "en":
+        text, title = "Would you like to see all funding that fits you?", "Show funding that fits"
+    else:
+        text, title = "Möchten Sie alle Förderungen sehen, die zu Ihnen passen?", "Passende Förderung zeigen"
+    return {"text": text, "buttons": [{"title": title, "payload": "/ask_foerder_check"}]}
+
+
 class ActionFoerderCheckResult(KnowledgeAction):
     def name(self) -> str:
         return "action_foerder_check_result"
@@ -156,6 +166,13 @@ class ActionFoerderCheckResult(KnowledgeAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        # one message filled the whole form ("Muss ich Fortbildungskosten zurückzahlen, wenn
+        # mir gekündigt wird?" names role and situation): answer what it asks, and offer the
+        # list of programs behind a button instead of sending it unasked
+        opening = opening_answer(self, tracker, "foerder_check_form", RESULT_MARGIN, what=True)
+        if opening is not None:
+            send(dispatcher, [*opening[0], _check_offer(language(tracker))])
+            return [SlotSet("topic", "foerder_check"), SlotSet("program", opening[1])]
         landkreis = self.landkreis(tracker)
         profile = Profile(
             role=tracker.get_slot("role"),

@@ -17,11 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction, latest_text, send
 from answering.decision import Answer
-from answering.question_type import question_kinds
+from answering.formatting import Message
+from answering.question_type import is_question, question_kinds
 from knowledge.schema import QuestionKind
 
 # the extra score over the answer threshold a fact needs to come before a form's question
-FORM_MARGIN = 0.2
+FORM_MARGIN = 0.1
+# ... and to take the place of the Förder-Check's list when the message filled the whole form
+RESULT_MARGIN = 0.1
 # action name -> (form, the response that asks the slot)
 ASKS: dict[str, tuple[str, str]] = {
     "action_ask_foerder_check_form_role": ("foerder_check_form", "utter_ask_role"),
@@ -41,6 +44,28 @@ def started_now(tracker: Tracker, form: str) -> bool:
     )
 
 
+def opening_answer(
+    action: KnowledgeAction, tracker: Tracker, form: str, margin: float, *, what: bool = False
+) -> tuple[list[Message], str] | None:
+    """The answer to the message that started ``form`` now, when it is a specific question
+    (with ``what``, also "what is …") and one fact answers it with ``margin`` over the answer
+    threshold: the messages and the entry they are about. None otherwise (a bare
+    "Förder-Check bitte", a later turn)."""
+    text = latest_text(tracker)
+    if not (text and started_now(tracker, form)):
+        return None
+    specific = is_question(text) if what else bool(question_kinds(text) - {QuestionKind.what})
+    if not specific:
+        return None
+    query = action.query(tracker, text)
+    decision, _ = action.engine.decide(query)
+    needed = action.engine.thresholds.answer + margin
+    if not isinstance(decision, Answer) or decision.facts[0].score < needed:
+        return None
+    messages = action.engine.messages(decision, query, action.landkreis(tracker))
+    return messages, decision.facts[0].fact.about
+
+
 class FormAsk(KnowledgeAction):
     """Base of the ask actions (abstract: no name); one subclass per entry of ``ASKS``."""
 
@@ -51,14 +76,10 @@ class FormAsk(KnowledgeAction):
     ) -> list[EventType]:
         form, response = ASKS[self.action_name]
         events: list[EventType] = []
-        text = latest_text(tracker)
-        if text and started_now(tracker, form) and question_kinds(text) - {QuestionKind.what}:
-            query = self.query(tracker, text)
-            decision, _ = self.engine.decide(query)
-            needed = self.engine.thresholds.answer + FORM_MARGIN
-            if isinstance(decision, Answer) and decision.facts[0].score >= needed:
-                send(dispatcher, self.engine.messages(decision, query, self.landkreis(tracker)))
-                events.append(SlotSet("program", decision.facts[0].fact.about))
+        opening = opening_answer(self, tracker, form, FORM_MARGIN, what=True)
+        if opening is not None:
+            send(dispatcher, opening[0])
+            events.append(SlotSet("program", opening[1]))
         dispatcher.utter_message(response=response)
         return events
 

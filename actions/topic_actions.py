@@ -12,26 +12,46 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
-from actions.check_replies import events_reply
-from actions.common import KnowledgeAction, entity_values, language, question_text, send
+from actions.check_replies import events_reply, named_events
+from actions.common import (
+    KnowledgeAction,
+    entity_values,
+    language,
+    latest_text,
+    question_text,
+    send,
+)
 from actions.contact_replies import contact_cards, contact_finder, regional_contacts
 from actions.details import relevant_details
 from actions.honesty import asks_course_price, asks_statistics, mentioned_contact_kinds
 from actions.recommend import rank, topic_programs
+from actions.search import KnowledgeSearch
 from actions.topics import TOPIC_PROGRAMS
-from answering.question_type import question_kinds
+from answering.question_type import is_question, question_kinds
 from knowledge.index import KnowledgeIndex
-from knowledge.schema import Contact, Landkreis, Program
+from knowledge.schema import Contact, Landkreis, Program, QuestionKind
+
 
 logger = logging.getLogger(__name__)
 
 # intents where a named office or network is the answer itself
 CONTACT_INTENTS = {"ask_netzwerk", "ask_contact", "inform", "ask_foerder_check", "ask_job_at_risk"}
+# question types of a message that asks about a named office itself (who, what, how to reach)
+CONTACT_KINDS = frozenset({QuestionKind.what, QuestionKind.who, QuestionKind.contact})
 
 
 class ActionAnswerTopic(KnowledgeAction):
     """Named program first; otherwise the programs of the question's topic, ranked by the
     user's Land and role; a follow-up ("und bei 600 Leuten?") re-answers the last topic."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex | None = None,
+        search: KnowledgeSearch | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__(index, search)
+        self.today = today
 
     def name(self) -> str:
         return "action_answer_topic"
@@ -65,8 +85,16 @@ class ActionAnswerTopic(KnowledgeAction):
         if tracker.get_slot("unclear_text"):
             events.append(SlotSet("unclear_text", None))
         by_payload = bool(entity_values(tracker, "program")) and not text
-        bare_inform = intent == "inform" and not question_kinds(text) and not by_payload
+        own = latest_text(tracker)  # empty after a button: the question is the unclear text
+        bare_inform = (
+            intent == "inform" and bool(own) and not by_payload
+            and not question_kinds(own) and not is_question(own)
+        )  # fmt: skip
         no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
+        if text and not by_payload:
+            named = self._named_things(dispatcher, tracker, text)
+            if named is not None:
+                return events + named
         if text and not by_payload and not bare_inform and not no_figure:
             answered = self.answer_question(
                 dispatcher, tracker, text, intent, known_topic=intent != "out_of_scope"
@@ -77,6 +105,25 @@ class ActionAnswerTopic(KnowledgeAction):
             dispatcher.utter_message(response="utter_out_of_scope")
             return events
         return events + self._answer_entry(dispatcher, tracker, intent, text, no_figure)
+
+    def _named_things(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> list[EventType] | None:
+        """A message that names an event ("Wann ist die Woche der Ausbildung?") or asks who or
+        where a named office is ("Telefonnummer der IG Metall Eisenach?", "Wer steckt hinter
+        dem Bündnis für Transformation?") and names no program: that event or office."""
+        if self._named_programs(tracker):
+            return None
+        lang = language(tracker)
+        named = named_events(self.index, text, self.today())
+        if named:
+            send(dispatcher, events_reply(self.index, self.landkreis(tracker), self.today(), lang, text))
+            return []
+        contacts = self.index.find_contacts(text)
+        if contacts and question_kinds(text) <= CONTACT_KINDS:
+            send(dispatcher, contact_cards(contacts[:2], lang))
+            return []
+        return None
 
     def _answer_entry(
         self,

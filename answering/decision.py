@@ -30,6 +30,7 @@ class Thresholds:
     second: float = 0.35  # a second fact's score
     second_gain: float = 1.5  # idf of message terms only the second fact matches
     land_margin: float = 0.25  # the other Land's fact this close to the best: ask the Land
+    role_margin: float = 0.3  # another asker's fact this close to the best: ask the role
     close: float = 0.2  # a fact of the same entry this close to the best joins it (0: never)
     topic: float = 0.3  # best score that still names the topic when nothing answers
     overview_rest: float = 3.0  # a named entry plus less information than this: its overview
@@ -70,18 +71,21 @@ def _needed(score: Scored, t: Thresholds) -> float:
 
 
 def _ask(ranked: list[Scored], query: Query, index: FactIndex, t: Thresholds) -> Ask | None:
-    """Ask when the best fact has variants for other askers (same entry, same question type)
-    or for the other Land (same question type, close score), and the turn does not say
-    which applies."""
+    """Ask when the best fact has variants for other askers (same entry, same question type,
+    close score, roles the best fact does not hold for) or for the other Land (same question
+    type, close score), and the turn does not say which applies. A fact that holds for
+    several askers answers them all: no question."""
     best = ranked[0]
     if query.role is None and best.fact.roles:
         variants = [
             s for s in ranked
             if s.fact.about == best.fact.about and s.fact.kind == best.fact.kind and s.fact.roles
+            and s.score >= best.score - t.role_margin
         ]  # fmt: skip
-        offered = {r.value for s in variants for r in s.fact.roles}
-        options = tuple(r for r in ROLE_ORDER if r in offered)
-        if len(options) > 1:
+        covered = {r.value for r in best.fact.roles}
+        others = {r.value for s in variants for r in s.fact.roles} - covered
+        if others:  # another asker gets another answer: ask which one applies
+            options = tuple(r for r in ROLE_ORDER if r in covered | others)
             return Ask("role", options, tuple(variants))
     if query.land is None:
         land = index.lands[best.position]

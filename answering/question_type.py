@@ -8,6 +8,8 @@ Kurs?" asks ``amount`` twice over); the retrieval uses the set as a feature.
 ['duration']
 >>> sorted(k.value for k in question_kinds("Muss ich das BAföG zurückzahlen, wenn ich durchfalle?"))
 ['dropout', 'obligation']
+>>> is_question("Kann eine EQ auf die Ausbildung angerechnet werden"), is_question("in Heilbronn")
+(True, False)
 """
 
 from __future__ import annotations
@@ -91,6 +93,22 @@ _COMPILED = {
     )
     for kind, pattern in _PATTERNS.items()
 }
+
+
+_QUESTION_START = re.compile(
+    r"^(?:wie|was|wer|wen|wem|wann|wo|woher|wohin|welche[rsmn]?|warum|wieso|weshalb|"
+    r"kann|koennen|muss|muessen|darf|duerfen|soll|sollte|gibt|gibts|ist|sind|bekomme|kriege|"
+    r"habe|hat|haben|wird|werden|zahlt|uebernimmt|brauche|gilt|"
+    r"how|what|who|whom|when|where|which|why|can|could|may|must|should|is|are|do|does|did|"
+    r"will|would|am|have|has)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """The message asks something: a question mark, or it opens with a question word or a
+    verb ("Kann eine EQ angerechnet werden", "is there a bonus") — not a bare statement such
+    as "in Heilbronn" or "wir sind 40 Leute"."""
+    return "?" in text or bool(_QUESTION_START.match(normalize(text).strip()))
 
 
 def question_kinds(text: str) -> frozenset[K]:

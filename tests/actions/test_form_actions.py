@@ -266,3 +266,31 @@ async def test_check_result_without_place_invites_it(
     assert dispatcher.messages[1]["text"].splitlines()[-1] == (
         "Nennen Sie mir Ihren Ort oder Ihre Postleitzahl, dann nenne ich die zuständige Stelle."
     )
+
+
+async def test_a_question_that_filled_the_whole_check_gets_its_answer(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """ "Muss ich … zurückzahlen, wenn mir gekündigt wird?" names role and situation, so the
+    form ends at once: the answer to the question, and the list of programs behind a button."""
+    text = "Muss ich Fortbildungskosten zurückzahlen, wenn mir betriebsbedingt gekündigt wird?"
+    tracker = make_tracker(
+        text, intent="ask_foerder_check", slots={"role": "unemployed", "situation": "arbeitslos"}
+    )
+    tracker.events += [
+        {"event": "active_loop", "name": "foerder_check_form"},
+        {"event": "active_loop", "name": None},
+    ]  # the form started and ended on this message
+    dispatcher = CollectingDispatcher()
+    events = await ActionFoerderCheckResult(real_index).run(dispatcher, tracker, domain)
+    assert events == [SlotSet("topic", "foerder_check"), SlotSet("program", "rueckzahlungsklausel")]
+    assert dispatcher.messages[0]["text"].startswith("Nein, in der Regel nicht.")
+    offer = dispatcher.messages[-1]
+    assert [b["payload"] for b in offer["buttons"]] == ["/ask_foerder_check"]
+    # pressing the button (no words) gives the list
+    tracker = make_tracker("/ask_foerder_check", intent="ask_foerder_check",
+                           slots={"role": "unemployed", "situation": "arbeitslos"})  # fmt: skip
+    tracker.events.append({"event": "active_loop", "name": "foerder_check_form"})
+    dispatcher = CollectingDispatcher()
+    await ActionFoerderCheckResult(real_index).run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"].startswith("Das passt am ehesten zu Ihnen:")

@@ -209,3 +209,41 @@ async def test_off_topic_by_the_nlu_but_known_here(
     events, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
     assert SlotSet("program", "berufssprachkurse") in events
     assert "Berufssprachkurs" in messages[0]["text"] or "BAMF" in messages[0]["text"]
+
+
+async def test_a_role_button_answers_the_question_it_was_offered_for(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """The question had no question word the types know ("Kann … angerechnet werden?"): the
+    button's payload still answers it, not with the entry's brochure."""
+    question = "Kann eine Einstiegsqualifizierung auf die anschließende Ausbildung angerechnet werden?"
+    tracker = make_tracker(
+        '/inform{"role": "employer"}', intent="inform", entities=[ent("role", "employer")],
+        slots={"unclear_text": question, "program": "einstiegsqualifizierung", "role": "employer"},
+    )  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(real_index).run(dispatcher, tracker, domain)
+    first = dispatcher.messages[0]["text"]
+    assert first.startswith("Ja, das ist möglich")
+    assert "angerechnet" in first
+
+
+async def test_a_named_office_or_event_is_the_answer(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """ "Phone number of IG Metall Eisenach?" gets that office's card even when the NLU takes
+    it for off-topic; "Wann ist die Woche der Ausbildung?" gets that event."""
+    tracker = make_tracker("What's the phone number of IG Metall Eisenach?", intent="out_of_scope",
+                           entities=[ent("language", "en")])  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(real_index).run(dispatcher, tracker, domain)
+    igm = real_index.kb.contacts["igm-eisenach"]
+    assert dispatcher.messages[0]["text"].startswith(f"**{igm.name}**")
+    assert igm.phone in dispatcher.messages[0]["text"]
+
+    event = real_index.kb.events["woche-der-ausbildung"]
+    tracker = make_tracker("Wann ist die Woche der Ausbildung dieses Jahr?", intent="ask_ausbildung_insolvenz")
+    dispatcher = CollectingDispatcher()
+    action = ActionAnswerTopic(real_index, today=lambda: event.stand)
+    await action.run(dispatcher, tracker, domain)
+    assert f"**{event.title}**" in dispatcher.messages[0]["text"]

@@ -4,10 +4,14 @@ reply's shape."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from answering.decision import Answer, Ask, KnownTopic, Nothing
 from answering.engine import AnswerEngine
 from answering.reply import visible_length
 from answering.retrieval import Query
+from tests.answering.conftest import BW, FACTS, SYNONYMS, TH
+from tests.factories import fact_data, make_index, program_data
 
 
 def best(engine: AnswerEngine, query: Query) -> str:
@@ -45,6 +49,37 @@ def test_asks_the_one_question_the_answer_depends_on(engine: AnswerEngine) -> No
         '/inform{"land": "BW"}',
         '/inform{"land": "TH"}',
     ]
+
+
+def test_a_fact_for_several_askers_answers_them_all(tmp_path: Path) -> None:
+    """No question back when the best fact holds for every asker its variants name, or when
+    the other asker's fact answers something else (far lower score)."""
+    both = fact_data(
+        id="anrechnung", kind="duration", roles=["employer", "school_leaver"],
+        answer="Ja, die Zeit kann auf die Ausbildung angerechnet werden.",
+        answer_en="Yes, the time can count towards the apprenticeship.",
+        questions=["Kann die Zeit auf die Ausbildung angerechnet werden?",
+                   "wird das angerechnet", "Anrechnung auf die Lehre?"],
+        questions_en=["Does the time count towards the apprenticeship?"],
+        source_text="Die Zeit kann angerechnet werden.",
+    )  # fmt: skip
+    other = fact_data(
+        id="dauer-azubi", kind="duration", roles=["apprentice"],
+        answer="Die Maßnahme dauert vier bis zwölf Monate.",
+        answer_en="It lasts four to twelve months.",
+        questions=["Wie lange dauert die Maßnahme?", "dauer der massnahme", "wie viele monate"],
+        questions_en=["How long does it last?"],
+        source_text="Die Dauer beträgt vier bis zwölf Monate.",
+    )  # fmt: skip
+    index = make_index(
+        tmp_path, programs=[program_data(), BW, TH], facts=[*FACTS, both, other], synonyms=SYNONYMS
+    )
+    decision, ranked = AnswerEngine(index).decide(
+        Query("Kann die Zeit auf die Ausbildung angerechnet werden?")
+    )
+    assert [s.fact.id for s in ranked[:2]] == ["anrechnung", "dauer-azubi"]
+    assert isinstance(decision, Answer)
+    assert decision.facts[0].fact.id == "anrechnung"
 
 
 def test_follow_up_refers_to_the_last_program(engine: AnswerEngine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.question_type import question_kinds
+from answering.question_type import is_question, question_kinds
 from knowledge.schema import QuestionKind as K
 
 
@@ -31,3 +31,19 @@ from knowledge.schema import QuestionKind as K
 )
 def test_question_kinds(text: str, expected: set[K]) -> None:
     assert set(question_kinds(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kann eine EQ auf die Ausbildung angerechnet werden", True),  # no question mark
+        ("is there a bonus for passing", True),
+        ("Gibts da was für Azubis", True),
+        ("Förderung für Schweißkurs?", True),
+        ("in Heilbronn", False),
+        ("wir sind 40 Leute", False),
+        ("Arbeitgeber", False),
+    ],
+)
+def test_is_question(text: str, expected: bool) -> None:
+    assert is_question(text) is expected
