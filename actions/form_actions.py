@@ -155,7 +155,10 @@ def _check_offer(lang: str) -> Message:
     if lang == "en":
         text, title = "Would you like to see all funding that fits you?", "Show funding that fits"
     else:
-        text, title = "Möchten Sie alle Förderungen sehen, die zu Ihnen passen?", "Passende Förderung zeigen"
+        text, title = (
+            "Möchten Sie alle Förderungen sehen, die zu Ihnen passen?",
+            "Passende Förderung zeigen",
+        )
     return {"text": text, "buttons": [{"title": title, "payload": "/ask_foerder_check"}]}
 
 

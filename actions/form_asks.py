@@ -22,9 +22,9 @@ from answering.question_type import is_question, question_kinds
 from knowledge.schema import QuestionKind
 
 # the extra score over the answer threshold a fact needs to come before a form's question
-FORM_MARGIN = 0.1
+FORM_MARGIN = 0.0
 # ... and to take the place of the Förder-Check's list when the message filled the whole form
-RESULT_MARGIN = 0.1
+RESULT_MARGIN = 0.0
 # action name -> (form, the response that asks the slot)
 ASKS: dict[str, tuple[str, str]] = {
     "action_ask_foerder_check_form_role": ("foerder_check_form", "utter_ask_role"),

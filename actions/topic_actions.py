@@ -31,7 +31,6 @@ from answering.question_type import is_question, question_kinds
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Landkreis, Program, QuestionKind
 
-
 logger = logging.getLogger(__name__)
 
 # intents where a named office or network is the answer itself
@@ -117,7 +116,10 @@ class ActionAnswerTopic(KnowledgeAction):
         lang = language(tracker)
         named = named_events(self.index, text, self.today())
         if named:
-            send(dispatcher, events_reply(self.index, self.landkreis(tracker), self.today(), lang, text))
+            send(
+                dispatcher,
+                events_reply(self.index, self.landkreis(tracker), self.today(), lang, text),
+            )
             return []
         contacts = self.index.find_contacts(text)
         if contacts and question_kinds(text) <= CONTACT_KINDS:

@@ -216,7 +216,9 @@ async def test_a_role_button_answers_the_question_it_was_offered_for(
 ) -> None:
     """The question had no question word the types know ("Kann … angerechnet werden?"): the
     button's payload still answers it, not with the entry's brochure."""
-    question = "Kann eine Einstiegsqualifizierung auf die anschließende Ausbildung angerechnet werden?"
+    question = (
+        "Kann eine Einstiegsqualifizierung auf die anschließende Ausbildung angerechnet werden?"
+    )
     tracker = make_tracker(
         '/inform{"role": "employer"}', intent="inform", entities=[ent("role", "employer")],
         slots={"unclear_text": question, "program": "einstiegsqualifizierung", "role": "employer"},
@@ -242,7 +244,9 @@ async def test_a_named_office_or_event_is_the_answer(
     assert igm.phone in dispatcher.messages[0]["text"]
 
     event = real_index.kb.events["woche-der-ausbildung"]
-    tracker = make_tracker("Wann ist die Woche der Ausbildung dieses Jahr?", intent="ask_ausbildung_insolvenz")
+    tracker = make_tracker(
+        "Wann ist die Woche der Ausbildung dieses Jahr?", intent="ask_ausbildung_insolvenz"
+    )
     dispatcher = CollectingDispatcher()
     action = ActionAnswerTopic(real_index, today=lambda: event.stand)
     await action.run(dispatcher, tracker, domain)
