@@ -17,6 +17,11 @@ _PRICE = re.compile(
     r"\b(kostet|kosten|preis|gebuehr|gebuehren)\b.{0,30}\b\w*(kurs|lehrgang|schulung|seminar|meister|umschulung|fortbildung|course|training)\w*\b"
     r"|\bhow much (does|is|do)\b.{0,30}\b(course|training|class)\b.{0,20}\bcost\b"
 )
+# who pays the cost is a funding question, not the price of one provider's course
+_FUNDING = re.compile(
+    r"\b(uebernimmt|uebernehmen|uebernommen|zahlt|bezahlt|traegt|erstattet|foerdert|gefoerdert|"
+    r"zuschuss|cover|covers|covered|pay|pays|paid|fund|funds|funded)\b"
+)
 _CONTACT_KINDS: dict[str, tuple[str, ...]] = {
     "union": ("ig metall", "igm", "gewerkschaft", "ig bce", "dgb", "union"),
     "ihk": ("ihk", "industrie und handelskammer", "chamber of commerce"),
@@ -35,7 +40,10 @@ def asks_statistics(text: str) -> bool:
 
 
 def asks_course_price(text: str) -> bool:
-    return bool(_PRICE.search(normalize(text)))
+    """ "Was kostet der Schweißkurs bei der HWK?" — not "Übernimmt das Arbeitsamt die Kosten
+    einer Umschulung?" (who pays: the facts answer that)."""
+    plain = normalize(text)
+    return bool(_PRICE.search(plain)) and not _FUNDING.search(plain)
 
 
 def mentioned_contact_kinds(text: str) -> list[str]:
