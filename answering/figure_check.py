@@ -78,17 +78,21 @@ def cited_entries(replies: Iterable[dict], kb: KnowledgeBase) -> list[str]:
 
 
 def cited_event_figures(replies: Iterable[dict], kb: KnowledgeBase) -> set[str]:
-    """Figures of the events and contacts whose page or source a reply links (an event list
-    or a contact list cites them): their texts and Stand dates."""
+    """Figures of the events whose page or source a reply links, and of the contacts it
+    links or names in bold (an event list, a contact list or card cites them): their texts
+    and Stand dates."""
     urls: set[str] = set()
-    for reply in replies:
-        urls.update(u.rstrip(".,;") for u in _URL.findall(reply.get("text") or ""))
+    texts = [reply.get("text") or "" for reply in replies]
+    for text in texts:
+        urls.update(u.rstrip(".,;") for u in _URL.findall(text))
     out: set[str] = set()
     for contact in kb.contacts.values():
         pages = {str(s.url) for s in contact.sources}
         pages |= {str(contact.web)} if contact.web else set()
-        if pages & urls:
-            out |= figures(contact.stand.isoformat())
+        named = any(f"**{contact.name}**" in text for text in texts)
+        if pages & urls or named:  # a contact card: what the office does, and its Stand
+            for text in (contact.role, contact.role_en or "", contact.stand.isoformat()):
+                out |= figures(text)
     for event in kb.events.values():
         pages = {str(s.url) for s in event.sources} | ({str(event.url)} if event.url else set())
         if pages & urls:

@@ -34,4 +34,15 @@ def test_a_contact_lists_stand_date_cites_the_contacts() -> None:
     contact = next(c for c in KB.contacts.values() if c.web and c.stand)
     stand = f"Stand {contact.stand:%d.%m.%Y}"
     assert check_reply([{"text": f"**{contact.name}** · {contact.web}\n{stand}"}], "", KB) is None
-    assert check_reply([{"text": f"**{contact.name}**\n{stand}"}], "", KB) is not None
+    # neither linked nor named as a card: the date is nobody's
+    assert check_reply([{"text": f"Eine Stelle\n{stand}"}], "", KB) is not None
+
+
+def test_a_contact_card_cites_what_the_office_does() -> None:
+    """A card names the office in bold and says what it does; figures of that text (a year,
+    a count) are the contact entry's own."""
+    contact = next(c for c in KB.contacts.values() if any(ch.isdigit() for ch in c.role))
+    card = [{"text": f"**{contact.name}**: {contact.role}\nStand {contact.stand:%d.%m.%Y}"}]
+    assert check_reply(card, "", KB) is None
+    other = [{"text": f"Ein Büro: {contact.role}\nStand {contact.stand:%d.%m.%Y}"}]
+    assert check_reply(other, "", KB) is not None
