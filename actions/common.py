@@ -199,11 +199,13 @@ class KnowledgeAction(Action, abc.ABC):
         if intent == "out_of_scope" and isinstance(decision, Answer):
             # the NLU takes it for off-topic: only a clear match about an entry the message
             # mentions overrules it ("Berufssprachkurs", not "Steuererklärung")
+            # — or a message with a word of the assistant's field ("Ausbildung mit 30?")
             best = decision.facts[0]
-            terms = frozenset(self.engine.facts.analyzer.terms(text, query.lang))
-            mentioned = set(query.named) | self.engine.facts.mentioned(terms)
+            facts = self.engine.facts
+            terms = frozenset(facts.analyzer.terms(text, query.lang))
+            mentioned = set(query.named) | facts.mentioned(terms)
             clear = best.score >= self.engine.thresholds.answer + OFF_TOPIC_MARGIN
-            if best.fact.about not in mentioned or not clear:
+            if not (facts.in_scope(terms) or (best.fact.about in mentioned and clear)):
                 return None
         messages = self.engine.messages(decision, query, self.landkreis(tracker))
         if not messages:

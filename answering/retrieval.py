@@ -26,6 +26,7 @@ import numpy as np
 
 from answering.analysis import Analyzer, words
 from answering.question_type import question_kinds
+from answering.scope import SCOPE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import Fact, Program, QuestionKind, Scope
 from knowledge.text import fold
@@ -229,6 +230,7 @@ class FactIndex:
         self._role_cache: dict[str | None, np.ndarray] = {}
         self._name_terms: dict[str, list[frozenset[str]]] = {}
         self._entry_words: dict[str, frozenset[str]] = {}
+        self._scope: frozenset[str] | None = None
         self._land_cache: dict[str | None, np.ndarray] = {}
 
     def rest_information(self, query: Query, entry: str) -> float:
@@ -265,6 +267,15 @@ class FactIndex:
                 words_ |= {t for t, _ in self.analyzer.weighted_terms(names, "en", 1.0)}
                 self._entry_words[entry.id] = frozenset(words_)
         return {e for e, w in self._entry_words.items() if w & terms}
+
+    def in_scope(self, terms: frozenset[str]) -> bool:
+        """The message has a word of the assistant's field (``answering.scope``)."""
+        if self._scope is None:
+            words = " ".join(SCOPE_WORDS)  # whole words only: "Insolvenzgeld", not "Geld"
+            self._scope = frozenset(
+                t for lang in ("de", "en") for t in self.analyzer.base_terms(words, lang)
+            )
+        return bool(self._scope & terms)
 
     def entity_terms(self, query: Query) -> set[str]:
         return {t for w in query.entity_words for t in self.analyzer.terms(w, query.lang)}

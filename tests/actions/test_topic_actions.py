@@ -251,3 +251,23 @@ async def test_a_named_office_or_event_is_the_answer(
     action = ActionAnswerTopic(real_index, today=lambda: event.stand)
     await action.run(dispatcher, tracker, domain)
     assert f"**{event.title}**" in dispatcher.messages[0]["text"]
+
+
+async def test_off_topic_guess_yields_to_a_word_of_the_field(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """The NLU's off-topic guess: an apprenticeship question gets its fact, a tax question
+    stays off-topic although a fact shares its word."""
+    tracker = make_tracker(
+        "Mit 30 aufwärts noch eine Ausbildung anfangen – darf mich ein Betrieb wegen meines Alters ablehnen?",
+        intent="out_of_scope",
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(real_index).run(dispatcher, tracker, domain)
+    assert "Alter" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0].get("response") != "utter_out_of_scope"
+
+    tracker = make_tracker("Wie mache ich meine Steuererklärung?", intent="out_of_scope")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(real_index).run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]

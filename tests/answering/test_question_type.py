@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from answering.engine import AnswerEngine
 from answering.question_type import is_question, question_kinds
 from knowledge.schema import QuestionKind as K
 
@@ -47,3 +48,20 @@ def test_question_kinds(text: str, expected: set[K]) -> None:
 )
 def test_is_question(text: str, expected: bool) -> None:
     assert is_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ausbildung mit 30 – gibt es ein Höchstalter?", True),
+        ("Hat der Betriebsrat da mitzureden?", True),
+        ("Wann bekommen Azubis Geld vom Staat?", True),
+        ("Is there an apprenticeship for me?", True),
+        ("Wie mache ich meine Steuererklärung?", False),
+        ("Wie beantrage ich Elterngeld?", False),  # "Geld" alone is no word of the field
+        ("Wo kann ich mein Auto anmelden?", False),
+    ],
+)
+def test_in_scope(engine: AnswerEngine, text: str, expected: bool) -> None:
+    facts = engine.facts
+    assert facts.in_scope(frozenset(facts.analyzer.terms(text, "de"))) is expected
