@@ -24,7 +24,7 @@ from actions.common import (
 )
 from actions.contact_replies import contact_finder
 from actions.demand import DemandStore, TrainingNeed
-from actions.form_asks import RESULT_MARGIN, opening_answer
+from actions.form_asks import opening_answer
 from actions.honesty import mentioned_contact_kinds
 from actions.recommend import Profile, recommend
 from actions.runtime import var_dir
@@ -172,7 +172,7 @@ class ActionFoerderCheckResult(KnowledgeAction):
         # one message filled the whole form ("Muss ich Fortbildungskosten zurückzahlen, wenn
         # mir gekündigt wird?" names role and situation): answer what it asks, and offer the
         # list of programs behind a button instead of sending it unasked
-        opening = opening_answer(self, tracker, "foerder_check_form", RESULT_MARGIN, what=True)
+        opening = opening_answer(self, tracker, "foerder_check_form")
         if opening is not None:
             send(dispatcher, [*opening[0], _check_offer(language(tracker))])
             return [SlotSet("topic", "foerder_check"), SlotSet("program", opening[1])]

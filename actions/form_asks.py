@@ -18,13 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import KnowledgeAction, latest_text, send
 from answering.decision import Answer
 from answering.formatting import Message
-from answering.question_type import is_question, question_kinds
-from knowledge.schema import QuestionKind
+from answering.question_type import is_question
 
-# the extra score over the answer threshold a fact needs to come before a form's question
-FORM_MARGIN = 0.0
-# ... and to take the place of the Förder-Check's list when the message filled the whole form
-RESULT_MARGIN = 0.0
 # action name -> (form, the response that asks the slot)
 ASKS: dict[str, tuple[str, str]] = {
     "action_ask_foerder_check_form_role": ("foerder_check_form", "utter_ask_role"),
@@ -45,22 +40,17 @@ def started_now(tracker: Tracker, form: str) -> bool:
 
 
 def opening_answer(
-    action: KnowledgeAction, tracker: Tracker, form: str, margin: float, *, what: bool = False
+    action: KnowledgeAction, tracker: Tracker, form: str
 ) -> tuple[list[Message], str] | None:
-    """The answer to the message that started ``form`` now, when it is a specific question
-    (with ``what``, also "what is …") and one fact answers it with ``margin`` over the answer
-    threshold: the messages and the entry they are about. None otherwise (a bare
-    "Förder-Check bitte", a later turn)."""
+    """The answer to the message that started ``form`` now, when it is a question and a fact
+    answers it (the engine's own threshold, as for any other question): the messages and the
+    entry they are about. None otherwise (a bare "Förder-Check bitte", a later turn)."""
     text = latest_text(tracker)
-    if not (text and started_now(tracker, form)):
-        return None
-    specific = is_question(text) if what else bool(question_kinds(text) - {QuestionKind.what})
-    if not specific:
+    if not (text and started_now(tracker, form) and is_question(text)):
         return None
     query = action.query(tracker, text)
     decision, _ = action.engine.decide(query)
-    needed = action.engine.thresholds.answer + margin
-    if not isinstance(decision, Answer) or decision.facts[0].score < needed:
+    if not isinstance(decision, Answer):
         return None
     messages = action.engine.messages(decision, query, action.landkreis(tracker))
     return messages, decision.facts[0].fact.about
@@ -76,7 +66,7 @@ class FormAsk(KnowledgeAction):
     ) -> list[EventType]:
         form, response = ASKS[self.action_name]
         events: list[EventType] = []
-        opening = opening_answer(self, tracker, form, FORM_MARGIN, what=True)
+        opening = opening_answer(self, tracker, form)
         if opening is not None:
             send(dispatcher, opening[0])
             events.append(SlotSet("program", opening[1]))

@@ -113,13 +113,9 @@ class ActionAnswerTopic(KnowledgeAction):
         dem Bündnis für Transformation?") and names no program: that event or office."""
         if self._named_programs(tracker):
             return None
-        lang = language(tracker)
-        named = named_events(self.index, text, self.today())
-        if named:
-            send(
-                dispatcher,
-                events_reply(self.index, self.landkreis(tracker), self.today(), lang, text),
-            )
+        lang, today = language(tracker), self.today()
+        if named_events(self.index, text, today):
+            send(dispatcher, events_reply(self.index, self.landkreis(tracker), today, lang, text))
             return []
         contacts = self.index.find_contacts(text)
         if contacts and question_kinds(text) <= CONTACT_KINDS:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from answering.analysis import LEMMATIZERS, Analyzer
 from answering.decision import Answer, Ask, Decision, KnownTopic, Thresholds, decide
 from answering.formatting import Message
-from answering.reply import ask_reply, fact_reply, known_topic_reply, overview_reply
+from answering.reply import Asker, ask_reply, fact_reply, known_topic_reply, overview_reply
 from answering.retrieval import FactIndex, Query, Scored, Weights
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Landkreis
@@ -57,30 +57,15 @@ class AnswerEngine:
     def messages(
         self, decision: Decision, query: Query, landkreis: Landkreis | None = None
     ) -> list[Message]:
+        asker = Asker(query.lang, landkreis, query.role, query.employees)
         if isinstance(decision, Answer):
-            return fact_reply(
-                decision,
-                self.kindex,
-                lang=query.lang,
-                landkreis=landkreis,
-                role=query.role,
-                employees=query.employees,
-            )
+            return fact_reply(decision, self.kindex, asker=asker)
         if isinstance(decision, Ask):
             return ask_reply(decision, query.lang)
         if isinstance(decision, KnownTopic):
             entry = self.kindex.program(decision.entry)
             if entry is not None and decision.overview:
-                return overview_reply(
-                    entry,
-                    self.kindex,
-                    lang=query.lang,
-                    landkreis=landkreis,
-                    role=query.role,
-                    employees=query.employees,
-                )
+                return overview_reply(entry, self.kindex, asker=asker)
             if entry is not None:
-                return known_topic_reply(
-                    entry, self.kindex, lang=query.lang, landkreis=landkreis, role=query.role
-                )
+                return known_topic_reply(entry, self.kindex, asker=asker)
         return []

@@ -6,6 +6,7 @@ the whole entry. One chat message; the same text in Telegram, the widget and RES
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from answering.decision import Answer, Ask
 from answering.formatting import (
@@ -121,15 +122,19 @@ def _message(lines: list[str], entry: Program, lang: str) -> list[Message]:
     return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
 
 
-def fact_reply(
-    decision: Answer,
-    kindex: KnowledgeIndex,
-    *,
-    lang: str = "de",
-    landkreis: Landkreis | None = None,
-    role: str | None = None,
-    employees: int | None = None,
-) -> list[Message]:
+@dataclass(frozen=True)
+class Asker:
+    """Who the reply is for: language, district, role and company size (all but the
+    language optional); the replies pick rates, contacts and words by it."""
+
+    lang: str = "de"
+    landkreis: Landkreis | None = None
+    role: str | None = None
+    employees: int | None = None
+
+
+def fact_reply(decision: Answer, kindex: KnowledgeIndex, *, asker: Asker) -> list[Message]:
+    lang, employees = asker.lang, asker.employees
     best = decision.facts[0].fact
     entry = kindex.program(best.about)
     assert entry is not None  # facts are validated to name an entry
@@ -162,7 +167,7 @@ def fact_reply(
             else f"Quelle: [{src.title}]({src.url}) · Stand {stand}"
         )
     step = _step(best, entry, lang)
-    contact = _contact_text(_contact(entry, kindex, landkreis, role), lang)
+    contact = _contact_text(_contact(entry, kindex, asker.landkreis, asker.role), lang)
     if step and contact and visible_length("\n".join(lines)) > LONG_REPLY:
         lines.append(step)  # a long answer: one way on, not two
     else:
@@ -195,16 +200,10 @@ def ask_reply(ask: Ask, lang: str) -> list[Message]:
     return [{"text": text, "buttons": buttons}]
 
 
-def known_topic_reply(
-    entry: Program,
-    kindex: KnowledgeIndex,
-    *,
-    lang: str = "de",
-    landkreis: Landkreis | None = None,
-    role: str | None = None,
-) -> list[Message]:
+def known_topic_reply(entry: Program, kindex: KnowledgeIndex, *, asker: Asker) -> list[Message]:
     """Nothing answers the question: say so, say in one sentence what the bot knows about the
     topic, and offer the contact that can answer."""
+    lang = asker.lang
     known = first_sentences(pick(entry.summary, entry.summary_en, lang), 200)
     name = pick(entry.name, entry.name_en, lang)
     if lang == "en":
@@ -213,7 +212,7 @@ def known_topic_reply(
         ]
     else:
         lines = [f"Darauf habe ich keine genaue Antwort. Was ich zu {name} weiß: {known}"]
-    contact = _contact(entry, kindex, landkreis, role)
+    contact = _contact(entry, kindex, asker.landkreis, asker.role)
     if contact is not None:
         lines.append(
             ("They can answer your question: " if lang == "en" else "Ihre Frage beantwortet: ")
@@ -222,18 +221,11 @@ def known_topic_reply(
     return _message(lines, entry, lang)
 
 
-def overview_reply(
-    entry: Program,
-    kindex: KnowledgeIndex,
-    *,
-    lang: str = "de",
-    landkreis: Landkreis | None = None,
-    role: str | None = None,
-    employees: int | None = None,
-) -> list[Message]:
+def overview_reply(entry: Program, kindex: KnowledgeIndex, *, asker: Asker) -> list[Message]:
     """A message that names an entry and asks nothing specific: what it is in two sentences,
     its status, its key figure (the rates for the asker's company size when known), the
     source, one next step and the contact. "Mehr dazu" shows the whole entry."""
+    lang, employees = asker.lang, asker.employees
     lines = [f"**{pick(entry.name, entry.name_en, lang)}**"]
     lines.append(first_sentences(pick(entry.summary, entry.summary_en, lang), 260))
     status = status_line(entry, kindex, lang)
@@ -249,7 +241,7 @@ def overview_reply(
     step = first_sentences(pick(entry.how_to_apply, entry.how_to_apply_en, lang), 150)
     if step:
         lines.append(("Next step: " if lang == "en" else "Nächster Schritt: ") + step)
-    contact = _contact_text(_contact(entry, kindex, landkreis, role), lang)
+    contact = _contact_text(_contact(entry, kindex, asker.landkreis, asker.role), lang)
     if contact:
         lines.append(contact)
     return _message(lines, entry, lang)
