@@ -13,6 +13,7 @@ from actions.recommend import pick_role
 from actions.runtime import default_engine, default_index, default_search
 from actions.search import KnowledgeSearch
 from actions.topics import TOPIC_PROGRAMS
+from answering.arbiter import STRONG
 from answering.decision import Answer, Ask, KnownTopic, Nothing
 from answering.engine import AnswerEngine
 from answering.formatting import Message
@@ -179,6 +180,14 @@ class KnowledgeAction(Action, abc.ABC):
             employees=employees,
             entity_words=self.place_words(tracker),
         )
+
+    def clear_answer(self, tracker: Tracker, text: str, intent: str) -> bool:
+        """The engine answers ``text`` with a clear fact (``answering.arbiter.STRONG``): it
+        wins over a guess from the words alone (a figure the knowledge base cannot have)."""
+        decision, ranked = self.engine.decide(
+            self.query(tracker, text, TOPIC_PROGRAMS.get(intent, ()))
+        )
+        return isinstance(decision, Answer) and ranked[0].score >= STRONG
 
     def answer_question(
         self,

@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction, latest_text, send
+from answering.arbiter import STRONG
 from answering.decision import Answer
 from answering.formatting import Message
 from answering.question_type import is_question
@@ -46,11 +47,13 @@ def opening_answer(
     answers it (the engine's own threshold, as for any other question): the messages and the
     entry they are about. None otherwise (a bare "Förder-Check bitte", a later turn)."""
     text = latest_text(tracker)
-    if not (text and started_now(tracker, form) and is_question(text)):
+    if not (text and started_now(tracker, form)):
         return None
     query = action.query(tracker, text)
-    decision, _ = action.engine.decide(query)
+    decision, ranked = action.engine.decide(query)
     if not isinstance(decision, Answer):
+        return None
+    if not (is_question(text) or ranked[0].score >= STRONG):  # "abbruch weiterbildung sperrzeit"
         return None
     messages = action.engine.messages(decision, query, action.landkreis(tracker))
     return messages, decision.facts[0].fact.about

@@ -89,7 +89,13 @@ class ActionAnswerTopic(KnowledgeAction):
             intent == "inform" and bool(own) and not by_payload
             and not question_kinds(own) and not is_question(own)
         )  # fmt: skip
-        no_figure = bool(text) and (asks_statistics(text) or asks_course_price(text))
+        no_figure = (
+            bool(text)
+            and (asks_statistics(text) or asks_course_price(text))
+            and not self.clear_answer(
+                tracker, text, intent
+            )  # "Wie viele Punkte für die Chancenkarte?"
+        )
         if text and not by_payload:
             named = self._named_things(dispatcher, tracker, text)
             if named is not None:

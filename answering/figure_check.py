@@ -111,7 +111,7 @@ class Violation:
 def check_reply(replies: list[dict], question: str, kb: KnowledgeBase) -> Violation | None:
     """None when every stated figure of the reply is in a cited entry or the question."""
     text = "\n".join(r.get("text") or "" for r in replies)
-    stated = unit_figures(text)
+    stated = unit_figures(_URL.sub(" ", text))  # a link's address is not read as a figure
     if not stated:
         return None
     cited = cited_entries(replies, kb)

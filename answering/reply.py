@@ -43,7 +43,7 @@ ROLE_CONTACT_KINDS: dict[str, tuple[str, ...]] = {
     "apprentice": ("agentur_fuer_arbeit", "hwk", "ihk"),
 }
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-LONG_REPLY = 450  # visible characters before the next step: beyond, the contact is left out
+LONG_REPLY = 380  # visible characters before the next step: beyond, the contact is left out
 
 
 def visible_length(text: str) -> int:

@@ -47,3 +47,14 @@ async def test_no_specific_question_only_the_forms_question(
         events = await ask_action(ROLE_ASK, real_index).run(dispatcher, tracker, domain)
         assert events == []
         assert [m["response"] for m in dispatcher.messages] == ["utter_ask_role"]
+
+
+async def test_a_clear_answer_without_a_question_mark_comes_first(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    tracker = started("abbruch weiterbildung wegen job sperrzeit")
+    dispatcher = CollectingDispatcher()
+    events = await ask_action(ROLE_ASK, real_index).run(dispatcher, tracker, domain)
+    assert [e.get("name") for e in events] == ["program"]
+    assert "Sperrzeit" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[-1]["response"] == "utter_ask_role"

@@ -271,3 +271,17 @@ async def test_off_topic_guess_yields_to_a_word_of_the_field(
     dispatcher = CollectingDispatcher()
     await ActionAnswerTopic(real_index).run(dispatcher, tracker, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]
+
+
+async def test_a_clear_fact_answers_a_how_many_question(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """ "Wie viele …" sounds like a statistic the knowledge base cannot have; a fact that
+    clearly answers it wins."""
+    tracker = make_tracker(
+        "Wie viele Mitarbeiter müssen betroffen sein, damit wir Kurzarbeit anmelden können?",
+        intent="ask_kurzarbeit",
+    )
+    events, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert SlotSet("program", "kurzarbeitergeld") in events
+    assert "Drittel" in messages[0]["text"].splitlines()[0]

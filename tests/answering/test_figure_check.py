@@ -46,3 +46,12 @@ def test_a_contact_card_cites_what_the_office_does() -> None:
     assert check_reply(card, "", KB) is None
     other = [{"text": f"Ein Büro: {contact.role}\nStand {contact.stand:%d.%m.%Y}"}]
     assert check_reply(other, "", KB) is not None
+
+
+def test_a_date_in_a_links_address_is_no_stated_figure() -> None:
+    reply = [
+        {"text": "Quelle: [Gesetzestext](https://example.org/act/1996-04-23/AFBG) · Eintritt 17 €"}
+    ]
+    violation = check_reply(reply, "", KB)
+    assert violation is not None
+    assert violation.figures == ("17",)  # the price, not the date in the address
