@@ -43,6 +43,12 @@ TOPIC_PROGRAMS: dict[str, tuple[str, ...]] = {
     ),
     "ask_ausbildung_hilfe": ("asa-flex", "mobilitaetszuschuss-azubis"),
     "ask_ausbildung_insolvenz": ("ausbildung-bei-insolvenz", "azubi-transfer-bw"),
+    "ask_ausland": (
+        "anerkennung-auslaendischer-abschluesse",
+        "berufssprachkurse",
+        "visum-fachkraefte",
+        "visum-ausbildung",
+    ),
     "ask_digitalisierung": (
         "digitalbonus-thueringen",
         "digitalisierungsfinanzierung-bw",
@@ -135,6 +141,7 @@ INTENT_TITLES: dict[str, tuple[str, str]] = {
     "ask_ausbildung_suche": ("Ausbildungsplatz finden", "Find an apprenticeship"),
     "ask_ausbildung_hilfe": ("Hilfe während der Ausbildung", "Support during an apprenticeship"),
     "ask_ausbildung_insolvenz": ("Ausbildungsbetrieb insolvent", "Training company insolvent"),
+    "ask_ausland": ("Aus dem Ausland: Anerkennung, Visum, Deutschkurs", "From abroad: recognition, visa, German course"),
     "ask_digitalisierung": ("Digitalisierung im Betrieb", "Digitalisation for companies"),
     "ask_finanzierung": ("Finanzierung für Betriebe", "Financing for companies"),
     "ask_contact": ("Ansprechpartner finden", "Find a contact"),

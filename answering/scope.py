@@ -19,7 +19,10 @@ SCOPE_WORDS: tuple[str, ...] = (
     "Zuschuss", "Bildungsgutschein", "Bildungszeit", "Bildungsurlaub", "Bildungsfreistellung",
     "Betriebsrat", "Kurzarbeit", "Transfergesellschaft", "Insolvenzgeld", "Arbeitsagentur",
     "Jobcenter", "Berufsabschluss", "Anerkennung", "Sprachkurs", "Transformation",
+    "Visum", "Aufenthaltserlaubnis", "Fachkraft", "Fachkräfte", "Chancenkarte", "Deutschkurs",
+    "fördern", "gefördert", "Prüfung", "IHK", "Handwerkskammer", "BAFA", "Agentur", "Arbeitsamt",
+    "Betriebsvereinbarung", "Arbeitslosengeld", "Bürgergeld", "Grundsicherungsgeld", "Sperrzeit",
     # English
     "apprenticeship", "apprentice", "trainee", "training", "retraining", "course", "funding",
-    "grant", "voucher", "council", "recognition", "qualification",
+    "grant", "voucher", "council", "recognition", "qualification", "visa",
 )  # fmt: skip

@@ -12,6 +12,7 @@ looked at: the others cost nothing.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +28,7 @@ from answering.arbiter import SERVICE_WORDS, STRONG, overrule
 from answering.engine import AnswerEngine
 from answering.retrieval import Query
 from knowledge.index import KnowledgeIndex
-from knowledge.loader import load_or_raise
-from nlu.entities import knowledge_root
+from nlu.entities import finder_for, knowledge_root
 from nlu.language import guess_language
 
 logger = logging.getLogger(__name__)
@@ -51,10 +51,19 @@ class QuestionArbiter(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"knowledge_dir": None, "strong": STRONG}
 
-    def __init__(self, engine_factory: Callable[[], AnswerEngine], strong: float = STRONG) -> None:
+    def __init__(
+        self,
+        engine_factory: Callable[[], AnswerEngine],
+        strong: float = STRONG,
+        *,
+        warm: bool = False,
+    ) -> None:
         self._factory = engine_factory
         self.strong = strong
         self._engine: AnswerEngine | None = None
+        self._lock = threading.Lock()
+        if warm:  # build it beside the server's start, not on the first service request
+            threading.Thread(target=lambda: self.engine, name="arbiter-warmup", daemon=True).start()
 
     @classmethod
     def create(
@@ -66,13 +75,15 @@ class QuestionArbiter(GraphComponent):
     ) -> QuestionArbiter:
         root = knowledge_root(config.get("knowledge_dir"))
         strong = float(config.get("strong", STRONG))
-        return cls(lambda: AnswerEngine(KnowledgeIndex(load_or_raise(root))), strong)
+        # the knowledge base the featurizer and extractor loaded already (one per process)
+        return cls(lambda: AnswerEngine(KnowledgeIndex(finder_for(root).kb)), strong, warm=True)
 
     @property
     def engine(self) -> AnswerEngine:
-        if self._engine is None:  # built on first use: training never needs it
-            self._engine = self._factory()
-        return self._engine
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._factory()
+            return self._engine
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -41,6 +41,7 @@ import yaml
 from answering.figure_check import check_reply
 from answering.reply import visible_length
 from knowledge.loader import KnowledgeBase, load_or_raise
+from nlu.entities import knowledge_root
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--quiet", action="store_true", help="only the summary, no failing questions")
     a = ap.parse_args(argv)
-    kb = load_or_raise()
+    kb = load_or_raise(knowledge_root())  # the knowledge base the bot runs with
     ask = offline_asker(kb) if a.offline else rest_asker(a.url)
     results = [run_question(ask, q, kb) for q in load_questions(a.sets)]
     summary = summarise(results)

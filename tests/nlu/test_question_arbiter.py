@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,20 @@ def test_topic_intent_prefers_the_intent_that_lists_the_entry() -> None:
         "ask_aufstieg"
     )
     assert topic_intent("unknown-entry", [{"name": "greet"}]) == FALLBACK_INTENT
+
+
+def test_a_warm_arbiter_builds_its_engine_once_in_the_background(engine: AnswerEngine) -> None:
+    built: list[AnswerEngine] = []
+    started = threading.Event()
+
+    def factory() -> AnswerEngine:
+        started.set()
+        built.append(engine)
+        return engine
+
+    arbiter = QuestionArbiter(factory, strong=0.5, warm=True)
+    assert started.wait(timeout=10)  # without any message
+    msg = message("Wie viel zahlt die Agentur für den Lehrgang?", "request_human", ["ask_aufstieg"])
+    arbiter.process([msg])
+    assert msg.get(INTENT)["name"] == "ask_aufstieg"
+    assert built == [engine]
