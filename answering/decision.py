@@ -31,7 +31,7 @@ class Thresholds:
     second_gain: float = 1.5  # idf of message terms only the second fact matches
     land_margin: float = 0.25  # the other Land's fact this close to the best: ask the Land
     role_margin: float = 0.3  # another asker's fact this close to the best: ask the role
-    close: float = 0.2  # a fact of the same entry this close to the best joins it (0: never)
+    close: float = 0.15  # a fact of the same entry this close to the best joins it (0: never)
     topic: float = 0.3  # best score that still names the topic when nothing answers
     overview_rest: float = 3.0  # a named entry plus less information than this: its overview
 
