@@ -25,12 +25,26 @@ def pick(de: str, en: str | None, lang: str) -> str:
     return en if lang == "en" and en else de
 
 
+TITLE_LIMIT = 48  # visible characters of a source's title on a phone (the link has the page)
+
+
+def short_title(title: str, limit: int = TITLE_LIMIT) -> str:
+    """A source title cut at a word before ``limit`` characters, with "…"."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" :–-,;(")
+    return cut + "…"
+
+
+def source_link(title: str, url: str, stand: str, lang: str) -> str:
+    if lang == "en":
+        return f"Source: [{short_title(title)}]({url}) · as of {stand}"
+    return f"Quelle: [{short_title(title)}]({url}) · Stand {stand}"
+
+
 def source_line(program: Program | Contact, lang: str) -> str:
     src = program.sources[0]
-    stand = format_date(program.stand, lang)
-    if lang == "en":
-        return f"Source: [{src.title}]({src.url}) · as of {stand}"
-    return f"Quelle: [{src.title}]({src.url}) · Stand {stand}"
+    return source_link(src.title, str(src.url), format_date(program.stand, lang), lang)
 
 
 def status_line(program: Program, index: KnowledgeIndex, lang: str) -> str | None:

@@ -16,6 +16,7 @@ from answering.formatting import (
     pick,
     rate_lines,
     source_line,
+    source_link,
     status_line,
 )
 from answering.retrieval import first_sentences
@@ -161,14 +162,12 @@ def fact_reply(decision: Answer, kindex: KnowledgeIndex, *, asker: Asker) -> lis
             continue
         seen_sources.add(str(src.url))
         stand = format_date(fact.stand, lang)
-        lines.append(
-            f"Source: [{src.title}]({src.url}) · as of {stand}"
-            if lang == "en"
-            else f"Quelle: [{src.title}]({src.url}) · Stand {stand}"
-        )
+        lines.append(source_link(src.title, str(src.url), stand, lang))
     step = _step(best, entry, lang)
     contact = _contact_text(_contact(entry, kindex, asker.landkreis, asker.role), lang)
-    if step and contact and visible_length("\n".join(lines)) > LONG_REPLY:
+    if len(decision.facts) > 1 and (contact or step):
+        lines.append(contact or step)  # two answers: one way on, the shorter
+    elif step and contact and visible_length("\n".join(lines)) > LONG_REPLY:
         lines.append(step)  # a long answer: one way on, not two
     else:
         lines += [x for x in (step, contact) if x]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -40,8 +41,13 @@ import yaml
 
 from answering.figure_check import check_reply
 from answering.reply import visible_length
+from bot.privacy import notice
+from bot.settings import retention_days
 from knowledge.loader import KnowledgeBase, load_or_raise
 from nlu.entities import knowledge_root
+
+# the bot's own messages whose figures come from the settings: the privacy notice's days
+OWN_TEXTS = tuple(notice.chat_text(lang, retention_days(os.environ)) for lang in ("de", "en"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
@@ -148,7 +154,11 @@ def run_question(
         res.error = f"{type(exc).__name__}: {exc}"
     res.ms = (time.perf_counter() - t0) * 1000
     res.met = groups_met(res.seen, groups)
-    violation = check_reply(res.replies, q["text"], kb) if res.replies and check_figures else None
+    violation = (
+        check_reply(res.replies, q["text"], kb, OWN_TEXTS)
+        if res.replies and check_figures
+        else None
+    )
     res.violation = violation.figures if violation else ()
     return res
 

@@ -55,3 +55,14 @@ def test_a_date_in_a_links_address_is_no_stated_figure() -> None:
     violation = check_reply(reply, "", KB)
     assert violation is not None
     assert violation.figures == ("17",)  # the price, not the date in the address
+
+
+def test_the_bots_own_privacy_notice_is_left_out() -> None:
+    from bot.privacy import notice
+
+    own = notice.chat_text("de", 90)
+    assert check_reply([{"text": own}], "", KB) is not None  # 90 days: in no entry
+    assert check_reply([{"text": own}], "", KB, own_texts=[own]) is None
+    violation = check_reply([{"text": own + "\nEintritt 17 €"}], "", KB, own_texts=[own])
+    assert violation is not None
+    assert violation.figures == ("17",)
