@@ -165,8 +165,9 @@ def fact_reply(decision: Answer, kindex: KnowledgeIndex, *, asker: Asker) -> lis
         lines.append(source_link(src.title, str(src.url), stand, lang))
     step = _step(best, entry, lang)
     contact = _contact_text(_contact(entry, kindex, asker.landkreis, asker.role), lang)
-    if len(decision.facts) > 1 and (contact or step):
-        lines.append(contact or step)  # two answers: one way on, the shorter
+    way_on = contact or step
+    if len(decision.facts) > 1 and way_on:
+        lines.append(way_on)  # two answers: one way on, the shorter
     elif step and contact and visible_length("\n".join(lines)) > LONG_REPLY:
         lines.append(step)  # a long answer: one way on, not two
     else:
