@@ -1,7 +1,7 @@
 """NLU component: a clear answer of the answer engine overrules a service intent.
 
-Runs after the intent classifier and the entity extractor, before Rasa's fallback
-classifier. When the classifier's intent is one of the service intents of
+Runs after the intent classifier and the entity extractor (whose program and language
+entities it reads), before Rasa's fallback classifier. When the classifier's intent is one of the service intents of
 ``answering.arbiter`` and the answer engine (the same knowledge base the action server
 answers from) has a clear fact for the message, the intent becomes the topic intent of that
 fact's entry (``actions.topics``), so the dialogue answers the question; the classifier's
@@ -20,7 +20,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.topics import TOPIC_PROGRAMS
@@ -43,6 +43,15 @@ def topic_intent(entry: str, ranking: list[dict[str, Any]]) -> str:
         if name in owners:
             return name
     return owners[0] if owners else (ranked[0] if ranked else FALLBACK_INTENT)
+
+
+def query_of(message: Message, text: str) -> Query:
+    """The engine's query from what the extractor (earlier in the pipeline) found: the
+    programs the message names and its language, as the action server will see them."""
+    entities = message.get(ENTITIES) or []
+    named = tuple(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "program"))
+    langs = [e["value"] for e in entities if e.get("entity") == "language"]
+    return Query(text=text, lang=langs[0] if langs else guess_language(text), named=named)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -91,12 +100,7 @@ class QuestionArbiter(GraphComponent):
             text = message.get(TEXT) or ""
             if intent not in SERVICE_WORDS or not text.strip():
                 continue
-            kindex = self.engine.kindex
-            query = Query(
-                text=text,
-                lang=guess_language(text),
-                named=tuple(p.id for p in kindex.find_programs(text)),
-            )
+            query = query_of(message, text)
             verdict = overrule(intent, query, self.engine, self.strong)
             if verdict is None:
                 continue

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.topics import TOPIC_PROGRAMS
 from answering.engine import AnswerEngine
-from nlu.question_arbiter import FALLBACK_INTENT, QuestionArbiter, topic_intent
+from nlu.question_arbiter import FALLBACK_INTENT, QuestionArbiter, query_of, topic_intent
 from tests.answering.conftest import BW, FACTS, SYNONYMS, TH
 from tests.factories import make_index, program_data
 
@@ -83,3 +83,13 @@ def test_a_warm_arbiter_builds_its_engine_once_in_the_background(engine: AnswerE
     arbiter.process([msg])
     assert msg.get(INTENT)["name"] == "ask_aufstieg"
     assert built == [engine]
+
+
+def test_the_query_reads_the_extractors_program_and_language() -> None:
+    msg = Message(data={TEXT: "What about Bildungszeit?", ENTITIES: [
+        {"entity": "program", "value": "zeit-bw"}, {"entity": "program", "value": "zeit-bw"},
+        {"entity": "language", "value": "en"},
+    ]})  # fmt: skip
+    query = query_of(msg, "What about Bildungszeit?")
+    assert (query.named, query.lang) == (("zeit-bw",), "en")
+    assert query_of(Message(data={TEXT: "Wie geht das?"}), "Wie geht das?").named == ()
