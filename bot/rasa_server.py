@@ -24,6 +24,11 @@ minutes. Installed here, before Rasa's own ``main``:
   processed again: the answer given then is sent again. Checked inside Rasa's conversation
   lock, so with the Redis lock store it holds across instances — a client, the entry point
   or a reconnecting widget may resend a message that got no answer, and it counts once;
+- a message waiting for its conversation's lock (another message of the same conversation
+  is being answered) looks again every ``LOCK_WAIT`` seconds (default 0.2; Rasa: 1 s, so a
+  quick second message waited up to a second for nothing), and a waiting message whose
+  ticket expired gets a ``LockError`` at once (Rasa waits forever for a ticket that no
+  longer exists: with several messages queued longer than ``TICKET_LOCK_LIFETIME``);
 - when the action still fails, the user gets one polite "gerade nicht erreichbar" message
   (German or English), recorded in the conversation like any bot message; the conversation
   goes on, and the next message works as soon as the action server is back. A failed
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import importlib
 import json
 import logging
@@ -47,6 +53,7 @@ import aiohttp
 from rasa.core import processor as rasa_processor
 from rasa.core.actions import action as rasa_action
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.engine.exceptions import GraphRunError
@@ -421,6 +428,37 @@ def domain_is_empty(self: Domain) -> bool:
     return bool(known)
 
 
+def sooner_lock(lock: Any, wait: float) -> Any:
+    """``LockStore.lock`` that looks for its turn every ``wait`` seconds."""
+
+    @functools.wraps(lock)
+    def wrapped(
+        self: LockStore, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, **kw: Any
+    ) -> Any:
+        kw.setdefault("wait_time_in_seconds", wait)
+        return lock(self, conversation_id, lock_lifetime, **kw)
+
+    wrapped.sooner = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+async def acquire_or_fail(
+    self: LockStore, conversation_id: str, ticket: int, wait_time_in_seconds: float
+) -> Any:
+    """Rasa's ``_acquire_lock``, but a ticket that expired while it waited fails at once."""
+    while True:
+        lock = self.get_lock(conversation_id)
+        if not lock:
+            break
+        if not lock.is_locked(ticket):
+            return lock
+        if all(t.number != ticket for t in lock.tickets):  # expired: its turn never comes
+            break
+        await asyncio.sleep(wait_time_in_seconds)
+        self.update_lock(conversation_id)
+    raise LockError(f"the lock ticket of a conversation expired while it waited ({ticket})")
+
+
 def install(env: dict[str, str] | None = None) -> None:
     env = dict(os.environ) if env is None else env
     remote = rasa_action.RemoteAction
@@ -438,6 +476,9 @@ def install(env: dict[str, str] | None = None) -> None:
     if not hasattr(parse, "__wrapped__"):
         size = int(env.get("NLU_CACHE_SIZE", "5000"))
         MessageProcessor._parse_message_with_graph = cached_parse(parse, size)
+    if not getattr(LockStore.lock, "sooner", False):  # (asynccontextmanager sets __wrapped__)
+        LockStore.lock = sooner_lock(LockStore.lock, float(env.get("LOCK_WAIT", "0.2")))
+    LockStore._acquire_lock = acquire_or_fail
     rasa_action.DEFAULT_REQUEST_TIMEOUT = float(env.get("ACTION_TIMEOUT", "20"))
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
     dialogue_states.install()

@@ -130,7 +130,7 @@ def lock_store_config(url: str) -> dict[str, Any] | None:
     parsed = urlsplit(url)
     db = parsed.path.lstrip("/") or "1"
     return {
-        "type": "redis",
+        "type": "bot.lock_store.AtomicRedisLockStore",  # Rasa's, with atomic changes
         "url": parsed.hostname or "localhost",
         "port": parsed.port or 6379,
         "db": int(db),

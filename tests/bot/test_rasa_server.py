@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,13 +12,21 @@ import pytest
 from aiohttp import web
 from rasa.core.actions import action as rasa_action
 from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.lock_store import InMemoryLockStore, LockError
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa_server import ACTIONS_DOWN, MARK, ask_response, resilient
+from bot.rasa_server import (
+    ACTIONS_DOWN,
+    MARK,
+    acquire_or_fail,
+    ask_response,
+    resilient,
+    sooner_lock,
+)
 from tests.integration.conftest import free_port
 
 ORIGINAL = getattr(rasa_action.RemoteAction.run, "__wrapped__", rasa_action.RemoteAction.run)
@@ -354,3 +364,59 @@ def test_only_ask_actions_of_known_forms_have_a_fallback():
     )
     assert ask_response("action_ask_other_form_company_size", FORM_DOMAIN) is None
     assert ask_response("action_answer_topic", FORM_DOMAIN) is None
+
+
+class QuickLockStore(InMemoryLockStore):
+    """Rasa's in-memory lock store with the patched waiting (as ``install`` does)."""
+
+    lock = sooner_lock(InMemoryLockStore.lock, 0.01)
+    _acquire_lock = acquire_or_fail
+
+
+async def test_a_queued_message_gets_its_turn_soon_after_the_one_before() -> None:
+
+    store, order, waited = QuickLockStore(), [], []
+
+    async def message(n: int) -> None:
+        start = time.monotonic()
+        async with store.lock("c1", lock_lifetime=10):
+            waited.append(time.monotonic() - start)
+            order.append(n)
+            await asyncio.sleep(0.02)
+
+    await asyncio.gather(*(message(n) for n in range(5)))
+    assert order == [0, 1, 2, 3, 4]
+    # Rasa's 1 s look-again would make the last one wait 4 s
+    assert max(waited) < 1.0
+
+
+async def test_a_ticket_that_expired_while_waiting_fails_instead_of_hanging() -> None:
+
+    store = QuickLockStore()
+    failed_at: list[float] = []
+
+    async def first() -> str:
+        async with store.lock("c2", lock_lifetime=10):
+            await asyncio.sleep(0.6)  # longer than the second one's ticket lives
+        return "answered"
+
+    async def second() -> str:
+        await asyncio.sleep(0.05)
+        start = time.monotonic()
+        try:
+            async with store.lock("c2", lock_lifetime=0.2):
+                return "answered"
+        finally:
+            failed_at.append(time.monotonic() - start)
+
+    async def third() -> str:
+        await asyncio.sleep(0.1)
+        async with store.lock("c2", lock_lifetime=10):
+            return "answered"
+
+    results = await asyncio.wait_for(
+        asyncio.gather(first(), second(), third(), return_exceptions=True), timeout=5
+    )
+    assert results[0] == results[2] == "answered"
+    assert isinstance(results[1], LockError)
+    assert failed_at[0] < 0.5  # at its ticket's expiry, not when the queue ahead is done

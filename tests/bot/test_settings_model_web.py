@@ -133,7 +133,7 @@ def test_endpoints_for_the_scaled_out_topology(tmp_path) -> None:
             "password": "geheim",
         },
         "lock_store": {
-            "type": "redis",
+            "type": "bot.lock_store.AtomicRedisLockStore",
             "url": "redis.internal",
             "port": 6380,
             "db": 2,

@@ -30,9 +30,12 @@ def test_section_82_rate_for_30_employees(stack: Stack) -> None:
     text = "\n".join(r.get("text", "") for r in replies)
     assert f"{course.label}: {format_value(100, 'percent')}" in text
     assert f"{wage.label}: bis zu {format_value(75, 'percent')}" in text
-    # the answering fact's source with its Stand, then one next step
+    # the answering fact's source with its Stand, then one way on: two facts end with the
+    # contact (shorter than a next step)
     assert re.search(r"Quelle: \[[^\]]+\]\(https://[^)]+\) · Stand \d\d\.\d\d\.20\d\d", text)
-    assert "Nächster Schritt:" in text
+    hotline = load_or_raise().contacts["ba-arbeitgeber-service-hotline"]
+    assert text.rstrip().endswith(f"Kontakt: **{hotline.name}** · Tel. {hotline.phone}")
+    assert "Nächster Schritt:" not in text
 
 
 def test_program_named_colloquially_gets_summary_and_contact(stack: Stack) -> None:

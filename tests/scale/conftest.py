@@ -219,7 +219,10 @@ def topology(
         built = {s.name: s for s in build_services(own, trained_model, log_dir=var)}
         r, a = built["rasa"], built["actions"]
         r.name, a.name = f"rasa-{i + 1}", f"actions-{i + 1}"
-        r.env["TICKET_LOCK_LIFETIME"] = "5"  # a killed instance's lock frees after 5 s
+        r.env["TICKET_LOCK_LIFETIME"] = (
+            "15"  # a killed instance's lock frees after 15 s; longer than
+        )
+        # the in-order test's queue of 12 messages per conversation waits
         r.log_file, a.log_file = var / f"{r.name}.out", var / f"{a.name}.out"
         rasa.append(r)
         actions.append(a)

@@ -66,7 +66,11 @@ def test_one_conversation_through_both_instances_stays_in_order(topology: Topolo
                 for k, s in enumerate(senders):
                     url = urls[(i + k) % 2]
                     tasks.append(asyncio.ensure_future(post(session, url, s, messages[s][i])))
-                await asyncio.sleep(0.08)  # sent in this order, not waiting for answers
+                # sent in this order, not waiting for answers; half a second apart: the order
+                # kept is the order the messages reach the conversation lock, and a busy
+                # instance (2 cores, 4 servers, NLU in the event loop) took a message sent a
+                # quarter second after another in first 1 run in 5
+                await asyncio.sleep(0.5)
             return await asyncio.gather(*tasks)
 
     results = asyncio.run(run())
