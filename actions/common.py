@@ -189,6 +189,22 @@ class KnowledgeAction(Action, abc.ABC):
         )
         return isinstance(decision, Answer) and ranked[0].score >= STRONG
 
+    def answer_offered_fact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """A tapped "Meinten Sie …?" button (``/inform{"fact": key}``): that fact's answer.
+        None when the turn has no such key, or the key names no fact (a button from before
+        the knowledge base changed): the caller answers its own way."""
+        keys = entity_values(tracker, "fact")
+        if not keys or latest_text(tracker):
+            return None
+        query = self.query(tracker, "")
+        outcome = self.engine.answer_fact(keys[0], query, self.landkreis(tracker))
+        if outcome is None or outcome.entry is None:
+            return None
+        send(dispatcher, outcome.messages)
+        return [SlotSet("program", outcome.entry), SlotSet("unclear_text", None)]
+
     def answer_question(
         self,
         dispatcher: CollectingDispatcher,

@@ -79,6 +79,9 @@ class ActionAnswerTopic(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        offered = self.answer_offered_fact(dispatcher, tracker)
+        if offered is not None:
+            return offered
         text = question_text(tracker)
         events: list[EventType] = []
         if tracker.get_slot("unclear_text"):

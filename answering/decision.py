@@ -12,11 +12,16 @@
 - **Known topic**: nothing is good enough, but the message is about an entry (named, the
   NLU's topic, or the previous answer's): one sentence of what the bot knows and a contact.
 - **Nothing**: none of that; the shell falls back to its other ways (search, contacts).
+
+An answer, and "what is known", also carry up to two **alternatives**: other facts nearly as
+good as the one shown (or, when nothing answers, the best ones at all). The reply offers
+their questions as buttons ("Meinten Sie …?"), so a question the ranking got second is one
+tap away.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answering.question_type import question_kinds
 from answering.retrieval import FactIndex, Query, Scored
@@ -34,11 +39,14 @@ class Thresholds:
     close: float = 0.15  # a fact of the same entry this close to the best joins it (0: never)
     topic: float = 0.3  # best score that still names the topic when nothing answers
     overview_rest: float = 3.0  # a named entry plus less information than this: its overview
+    alternative: float = 0.25  # a fact this close to the shown one is offered as a button
+    alternatives: float = 2  # at most this many (a float like the rest, for the tuners)
 
 
 @dataclass(frozen=True)
 class Answer:
     facts: tuple[Scored, ...]
+    alternatives: tuple[Scored, ...] = ()  # nearly as good: offered as buttons
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class KnownTopic:
     entry: str
     best: Scored | None = None
     overview: bool = False  # nothing specific was asked: the entry's short overview answers
+    alternatives: tuple[Scored, ...] = ()  # the best facts, none good enough: as buttons
 
 
 @dataclass(frozen=True)
@@ -131,11 +140,40 @@ def decide(
         if ask is not None:
             return ask
         best = ranked[0]
+        shown: tuple[Scored, ...] = (best,)
         for second in ranked[1:4]:
             if _adds(second, best, query, index, t):
-                return Answer((best, second))
-        return Answer((best,))
-    return _known_topic(ranked, query, index, t)
+                shown = (best, second)
+                break
+        floor = max(t.answer, best.score - t.alternative)
+        return Answer(shown, alternatives(ranked, shown, query, floor, t.alternatives))
+    known = _known_topic(ranked, query, index, t)
+    if isinstance(known, KnownTopic) and not known.overview:
+        offered = alternatives(ranked, (), query, t.topic, t.alternatives, about=known.entry)
+        return replace(known, alternatives=offered)
+    return known
+
+
+def alternatives(
+    ranked: list[Scored],
+    shown: tuple[Scored, ...],
+    query: Query,
+    floor: float,
+    limit: float,
+    *,
+    about: str | None = None,
+) -> tuple[Scored, ...]:
+    """Facts after the shown ones that score at least ``floor``: none of them an overview,
+    none for another asker than the turn's. With ``about``, facts of that entry first."""
+    seen = {s.fact.id for s in shown}
+    pool = [
+        s for s in ranked[:12]
+        if s.score >= floor and s.fact.id not in seen and not s.is_overview
+        and not (query.role and s.fact.roles and query.role not in {r.value for r in s.fact.roles})
+    ]  # fmt: skip
+    if about is not None:
+        pool.sort(key=lambda s: s.fact.about != about)  # stable: score order within
+    return tuple(pool[: int(limit)])
 
 
 def _local(entries: tuple[str, ...], query: Query, index: FactIndex) -> str:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from answering.analysis import LEMMATIZERS, Analyzer
 from answering.decision import Answer, Ask, Decision, KnownTopic, Thresholds, decide
 from answering.formatting import Message
-from answering.reply import Asker, ask_reply, fact_reply, known_topic_reply, overview_reply
+from answering.reply import (
+    Asker,
+    ask_reply,
+    fact_key,
+    fact_reply,
+    known_topic_reply,
+    overview_reply,
+)
 from answering.retrieval import FactIndex, Query, Scored, Weights
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Landkreis
@@ -45,6 +52,27 @@ class AnswerEngine:
         analyzer = Analyzer(kindex.kb.synonyms, lemmatizer=LEMMATIZERS[lemmatizer])
         self.facts = FactIndex(kindex.kb, analyzer, weights)
         self.thresholds = thresholds or Thresholds()
+        self._keys: dict[str, int] | None = None
+
+    def by_key(self, key: str) -> Scored | None:
+        """The fact a button's key names (``answering.reply.fact_key``), as the answer."""
+        if self._keys is None:
+            self._keys = {fact_key(f.id): i for i, f in enumerate(self.facts.facts)}
+        position = self._keys.get(key)
+        if position is None:
+            return None
+        fact = self.facts.facts[position]
+        return Scored(fact, 1.0, 1.0, frozenset(), position)
+
+    def answer_fact(
+        self, key: str, query: Query, landkreis: Landkreis | None = None
+    ) -> Outcome | None:
+        """The answer to the question of a button ("Meinten Sie …?"): that fact, no search."""
+        scored = self.by_key(key)
+        if scored is None:
+            return None
+        decision = Answer((scored,))
+        return Outcome(decision, [scored], self.messages(decision, query, landkreis))
 
     def decide(self, query: Query) -> tuple[Decision, list[Scored]]:
         ranked = self.facts.rank(query)
@@ -67,5 +95,6 @@ class AnswerEngine:
             if entry is not None and decision.overview:
                 return overview_reply(entry, self.kindex, asker=asker)
             if entry is not None:
-                return known_topic_reply(entry, self.kindex, asker=asker)
+                offered = decision.alternatives
+                return known_topic_reply(entry, self.kindex, asker=asker, offered=offered)
         return []

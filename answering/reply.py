@@ -5,6 +5,7 @@ the whole entry. One chat message; the same text in Telegram, the widget and RES
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -19,11 +20,13 @@ from answering.formatting import (
     source_link,
     status_line,
 )
-from answering.retrieval import first_sentences
+from answering.retrieval import Scored, first_sentences
 from knowledge.index import KnowledgeIndex
 from knowledge.schema import Contact, Fact, Landkreis, Program, ProgramState, QuestionKind
 
 MORE_PAYLOAD = '/inform{{"program": "{}"}}'
+FACT_PAYLOAD = '/inform{{"fact": "{}"}}'  # a short key: Telegram's callback data holds 64 bytes
+BUTTON_TITLE = 60
 ROLE_BUTTONS: dict[str, tuple[str, str]] = {
     "unemployed": ("Ich bin arbeitslos / arbeitsuchend", "I am unemployed / looking for work"),
     "employee": ("Ich bin beschäftigt", "I am employed"),
@@ -118,9 +121,39 @@ def _contact_text(contact: Contact | None, lang: str) -> str | None:
     return ("Contact: " if lang == "en" else "Kontakt: ") + short_contact(contact, lang)
 
 
-def _message(lines: list[str], entry: Program, lang: str) -> list[Message]:
-    """One chat message with the "Mehr dazu" button for the whole entry."""
-    return [{"text": "\n".join(lines), "buttons": [more_button(entry, lang)]}]
+def fact_key(fact_id: str) -> str:
+    """The short key of a fact in a button's payload (stable while the fact's id is)."""
+    return hashlib.sha1(fact_id.encode()).hexdigest()[:10]
+
+
+def button_question(fact: Fact, lang: str) -> str:
+    """The question a button offers for ``fact``: the shortest of its first written
+    phrasings in the language that reads as a question (capital letter, question mark)."""
+    own = list(fact.questions_en if lang == "en" else fact.questions) or list(fact.questions)
+    tidy = [q.strip() for q in own[:4] if q.strip()[:1].isupper() and q.strip().endswith("?")]
+    title = min(tidy, key=len) if tidy else (own[0].strip() if own else fact.id)
+    if len(title) > BUTTON_TITLE:
+        title = title[: BUTTON_TITLE - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return title
+
+
+def question_buttons(offered: tuple[Scored, ...], lang: str) -> list[dict[str, str]]:
+    """Buttons for the facts nearly as good as the answer: tap one, get that answer."""
+    out: list[dict[str, str]] = []
+    for scored in offered:
+        title = button_question(scored.fact, lang)
+        if all(b["title"] != title for b in out):
+            out.append({"title": title, "payload": FACT_PAYLOAD.format(fact_key(scored.fact.id))})
+    return out
+
+
+def _message(
+    lines: list[str], entry: Program, lang: str, offered: tuple[Scored, ...] = ()
+) -> list[Message]:
+    """One chat message with the other questions it may have been, then the "Mehr dazu"
+    button for the whole entry."""
+    buttons = [*question_buttons(offered, lang), more_button(entry, lang)]
+    return [{"text": "\n".join(lines), "buttons": buttons}]
 
 
 @dataclass(frozen=True)
@@ -172,7 +205,7 @@ def fact_reply(decision: Answer, kindex: KnowledgeIndex, *, asker: Asker) -> lis
         lines.append(step)  # a long answer: one way on, not two
     else:
         lines += [x for x in (step, contact) if x]
-    return _message(lines, entry, lang)
+    return _message(lines, entry, lang, decision.alternatives)
 
 
 def ask_reply(ask: Ask, lang: str) -> list[Message]:
@@ -200,7 +233,13 @@ def ask_reply(ask: Ask, lang: str) -> list[Message]:
     return [{"text": text, "buttons": buttons}]
 
 
-def known_topic_reply(entry: Program, kindex: KnowledgeIndex, *, asker: Asker) -> list[Message]:
+def known_topic_reply(
+    entry: Program,
+    kindex: KnowledgeIndex,
+    *,
+    asker: Asker,
+    offered: tuple[Scored, ...] = (),
+) -> list[Message]:
     """Nothing answers the question: say so, say in one sentence what the bot knows about the
     topic, and offer the contact that can answer."""
     lang = asker.lang
@@ -218,7 +257,7 @@ def known_topic_reply(entry: Program, kindex: KnowledgeIndex, *, asker: Asker) -
             ("They can answer your question: " if lang == "en" else "Ihre Frage beantwortet: ")
             + contact_line(contact, lang)
         )
-    return _message(lines, entry, lang)
+    return _message(lines, entry, lang, offered)
 
 
 def overview_reply(entry: Program, kindex: KnowledgeIndex, *, asker: Asker) -> list[Message]:

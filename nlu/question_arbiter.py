@@ -71,8 +71,9 @@ class QuestionArbiter(GraphComponent):
         self.strong = strong
         self._engine: AnswerEngine | None = None
         self._lock = threading.Lock()
-        if warm:  # build it beside the server's start, not on the first service request
-            threading.Thread(target=lambda: self.engine, name="arbiter-warmup", daemon=True).start()
+        if warm:  # built before the server says it is up, not on the first service request
+            # (in a thread beside the start, the first visitor of a new instance waited for it)
+            _ = self.engine
 
     @classmethod
     def create(

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.topic_actions import ActionAnswerTopic, ActionListEvents
+from answering.reply import FACT_PAYLOAD, fact_key
 from knowledge.index import KnowledgeIndex
 from tests.factories import ent, landkreis_data, make_index, make_tracker, program_data
 
@@ -285,3 +286,26 @@ async def test_a_clear_fact_answers_a_how_many_question(
     events, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
     assert SlotSet("program", "kurzarbeitergeld") in events
     assert "Drittel" in messages[0]["text"].splitlines()[0]
+
+
+async def test_a_tapped_question_button_answers_that_fact(
+    real_index: KnowledgeIndex, domain: dict
+) -> None:
+    """The "Meinten Sie …?" button of an answer: its payload names a fact by key, and the
+    answer is that fact's, whatever the words of the question before."""
+    fact = next(f for f in real_index.kb.facts.values() if f.about == "aufstiegs-bafoeg")
+    payload = FACT_PAYLOAD.format(fact_key(fact.id))
+    tracker = make_tracker(
+        payload, intent="inform", entities=[ent("fact", fact_key(fact.id))],
+        slots={"unclear_text": "Wie viel kostet ein Kurs?"},
+    )  # fmt: skip
+    events, messages = await run(ActionAnswerTopic(real_index), tracker, domain)
+    assert messages[0]["text"].startswith(fact.answer)
+    assert events == [SlotSet("program", "aufstiegs-bafoeg"), SlotSet("unclear_text", None)]
+    # a key no fact has (a button from before the knowledge base changed): answered as before
+    stale = make_tracker(
+        FACT_PAYLOAD.format("0000000000"), intent="inform", entities=[ent("fact", "0000000000")]
+    )
+    _, messages = await run(ActionAnswerTopic(real_index), stale, domain)
+    assert messages
+    assert not messages[0].get("text", "").startswith(fact.answer)

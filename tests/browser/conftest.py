@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.services import Service, Stack
 from bot.settings import PROJECT_ROOT
+
+# an answer on a loaded 2-core CI machine can take longer than Playwright's 5 s default
+expect.set_options(timeout=20_000)
 
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
 CHROMIUM_ARGS = [
