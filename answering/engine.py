@@ -3,11 +3,20 @@ knowledge base. Built once per process (``actions.runtime.default_engine``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answering.analysis import LEMMATIZERS, Analyzer
-from answering.decision import Answer, Ask, Decision, KnownTopic, Thresholds, decide
+from answering.decision import (
+    Answer,
+    Ask,
+    Decision,
+    KnownTopic,
+    Thresholds,
+    alternatives,
+    decide,
+)
 from answering.formatting import Message
+from answering.parts import question_parts
 from answering.reply import (
     Asker,
     ask_reply,
@@ -76,7 +85,45 @@ class AnswerEngine:
 
     def decide(self, query: Query) -> tuple[Decision, list[Scored]]:
         ranked = self.facts.rank(query)
-        return decide(ranked, query, self.facts, self.thresholds), ranked
+        decision = decide(ranked, query, self.facts, self.thresholds)
+        parts = question_parts(query.text)
+        overview = isinstance(decision, KnownTopic) and decision.overview
+        if len(parts) > 1 and not isinstance(decision, Ask) and not overview:
+            decision = self.both_parts(decision, ranked, query, parts)
+        return decision, ranked
+
+    def both_parts(
+        self, decision: Decision, ranked: list[Scored], query: Query, parts: list[str]
+    ) -> Decision:
+        """A message that asks two things: the answer to the whole stays first; the best
+        fact of a part it leaves open joins it (about the same entry: a part alone lacks the
+        rest's context). Nothing answers the whole: the parts' best facts of the entry the
+        message is about."""
+        t = self.thresholds
+        shown = decision.facts if isinstance(decision, Answer) else ()
+        if len(shown) > 1:
+            return decision
+        entries = set(query.named)
+        if shown:
+            entries.add(shown[0].fact.about)
+        elif isinstance(decision, KnownTopic):
+            entries.add(decision.entry)
+        if not entries:
+            return decision
+        tops: list[Scored] = []
+        for part in parts:
+            got = self.facts.rank(replace(query, text=part))
+            best = got[0] if got else None
+            if best is None or best.is_overview or best.score < t.answer:
+                continue
+            if best.fact.about in entries and all(s.fact.id != best.fact.id for s in tops):
+                tops.append(best)
+        extra = [s for s in tops if all(s.fact.id != x.fact.id for x in shown)]
+        facts = (*shown, *extra)[:2]
+        if len(facts) == len(shown) or (not shown and not facts):
+            return decision
+        floor = max(t.answer, facts[0].score - t.alternative)
+        return Answer(facts, alternatives(ranked, facts, query, floor, t.alternatives))
 
     def answer(self, query: Query, landkreis: Landkreis | None = None) -> Outcome:
         decision, ranked = self.decide(query)

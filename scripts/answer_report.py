@@ -197,7 +197,13 @@ def offline_asker(kb: KnowledgeBase, engine: Any = None) -> Ask:
         conv = state[sender]
         if message.startswith("/inform"):
             payload = json.loads(message[len("/inform") :] or "{}")
+            key = payload.pop("fact", None)
             conv.update(payload)
+            if key:  # a "Meinten Sie …?" button: that fact's answer
+                tapped = engine.answer_fact(key, Query(text="", lang=conv.get("lang", "de")))
+                if tapped is not None:
+                    conv["program"] = tapped.entry
+                    return [dict(m) for m in tapped.messages]
             message = pending.pop(sender, "")
             entry = kindex.program(payload.get("program", ""))
             if not message and entry is not None:  # "Mehr dazu": the whole entry

@@ -53,7 +53,8 @@ def test_an_entry_the_message_is_about_comes_first(kindex: KnowledgeIndex) -> No
 
 
 def test_an_answer_offers_close_facts_as_buttons_that_answer_them(engine: AnswerEngine) -> None:
-    text = "Wie viel zahlt die Agentur für den Lehrgang, und muss ich die Förderung zurückzahlen?"
+    # one question (no "und": not cut into parts, see test_parts)
+    text = "Wie viel zahlt die Agentur für den Lehrgang, muss ich die Förderung zurückzahlen?"
     query = Query(text, role="unemployed")
     # the repayment fact (second) is offered, not added to the answer
     loose = AnswerEngine(
