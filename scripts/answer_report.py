@@ -234,11 +234,23 @@ def offline_asker(kb: KnowledgeBase, engine: Any = None) -> Ask:
     return ask
 
 
+def first_reply_ok(r: Result) -> bool:
+    groups = r.question.get("must_mention_any") or []
+    text = flatten([{"text": m.get("text") or ""} for m in r.first])
+    return bool(groups) and groups_met(text, groups) == len(groups)
+
+
 def summarise(results: list[Result]) -> dict[str, Any]:
     scored = [r for r in results if r.groups]
 
     def rate(rs: list[Result]) -> dict[str, Any]:
         ok = sum(r.ok for r in rs)
+        return {"ok": ok, "n": len(rs), "pct": round(100 * ok / max(1, len(rs)), 1)}
+
+    def first_text(rs: list[Result]) -> dict[str, Any]:
+        """The strict reading: the first reply's text alone holds every required fact (no
+        button pressed, button titles not counted)."""
+        ok = sum(first_reply_ok(r) for r in rs)
         return {"ok": ok, "n": len(rs), "pct": round(100 * ok / max(1, len(rs)), 1)}
 
     by: dict[str, dict[str, list[Result]]] = {"lang": {}, "topic": {}, "asker": {}}
@@ -252,6 +264,10 @@ def summarise(results: list[Result]) -> dict[str, Any]:
     violations = [r for r in results if r.violation]
     return {
         "all": rate(scored),
+        "first_reply_text": first_text(scored),
+        "first_reply_text_by_lang": {
+            lang: first_text(rs) for lang, rs in sorted(by["lang"].items())
+        },
         **{f"by_{k}": {v: rate(rs) for v, rs in sorted(groups.items())} for k, groups in by.items()},
         "partial": sum(0 < r.met < r.groups for r in scored),
         "errors": sum(r.error is not None for r in results),
