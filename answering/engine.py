@@ -120,7 +120,7 @@ class AnswerEngine:
                 tops.append(best)
         extra = [s for s in tops if all(s.fact.id != x.fact.id for x in shown)]
         facts = (*shown, *extra)[:2]
-        if len(facts) == len(shown) or (not shown and not facts):
+        if len(facts) == len(shown):  # no part added a fact
             return decision
         floor = max(t.answer, facts[0].score - t.alternative)
         return Answer(facts, alternatives(ranked, facts, query, floor, t.alternatives))

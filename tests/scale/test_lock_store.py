@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
@@ -45,23 +46,25 @@ def issue_and_refresh(pair: list[RedisLockStore], conversation: str, each: int) 
     return issued
 
 
-def test_tickets_issued_by_two_instances_at_once_are_all_kept_and_distinct(redis: str) -> None:
-    pair = stores(redis, AtomicRedisLockStore)
+def race(redis: str, kind: type[RedisLockStore]) -> tuple[list[int], TicketLock]:
+    """Two stores of ``kind`` issue 300 tickets each at once: the tickets, the lock after."""
+    pair = stores(redis, kind)
     conversation = f"c-{uuid.uuid4().hex[:8]}"
     issued = issue_and_refresh(pair, conversation, 300)
     lock = pair[0].get_lock(conversation)
     assert lock is not None
+    return issued, lock
+
+
+def test_tickets_issued_by_two_instances_at_once_are_all_kept_and_distinct(redis: str) -> None:
+    issued, lock = race(redis, AtomicRedisLockStore)
     assert sorted(issued) == list(range(600))
     assert sorted(t.number for t in lock.tickets) == list(range(600))
 
 
 def test_rasas_own_store_loses_tickets_the_same_way(redis: str) -> None:
     """Why the atomic store exists (if Rasa fixes this, this test says so)."""
-    pair = stores(redis, RedisLockStore)
-    conversation = f"c-{uuid.uuid4().hex[:8]}"
-    issued = issue_and_refresh(pair, conversation, 300)
-    lock = pair[0].get_lock(conversation)
-    assert lock is not None
+    issued, lock = race(redis, RedisLockStore)
     assert len(set(issued)) < 600 or len(lock.tickets) < 600
 
 
