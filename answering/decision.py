@@ -30,8 +30,8 @@ from knowledge.schema import QuestionKind
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.45  # best score needed to answer with a fact
-    overview: float = 0.6  # an overview fact needs more (it is the entry's summary)
+    answer: float = 0.5  # best score needed to answer with a fact
+    overview: float = 0.65  # an overview fact needs more (it is the entry's summary)
     second: float = 0.35  # a second fact's score
     second_gain: float = 1.5  # idf of message terms only the second fact matches
     land_margin: float = 0.25  # the other Land's fact this close to the best: ask the Land

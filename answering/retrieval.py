@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import bm25s
 import numpy as np
+import scipy.sparse
 
 from answering.analysis import Analyzer, words
 from answering.question_type import question_kinds
@@ -73,6 +74,7 @@ class Weights:
     size_term: float = 0.5  # weight of "Beschäftigte" added when the turn gives a company size
     unmentioned: float = 0.1  # nothing named: the fact's entry has none of its words in the message
     name_share: float = 0.6  # weight of a named entry's name words: the rest says what is asked
+    precision: float = 0.2  # share of a phrasing's information the message covers
     k1: float = 1.2
     b: float = 0.5
 
@@ -100,6 +102,7 @@ class Features:
     phrasing: np.ndarray  # best phrasing's BM25 / information of the message
     answer: np.ndarray  # the answer's BM25 / information
     bag: np.ndarray  # all the fact's words as one document: BM25 / information
+    precision: np.ndarray  # best share of a phrasing's information that the message has
     asked: bool  # a question type was recognised
     kind_hit: np.ndarray
     named: np.ndarray | None  # 1 named entry, a share for related ones (None: names none)
@@ -210,6 +213,7 @@ class FactIndex:
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.max_idf = math.log(1 + (n - 0.5) / 1.5)
         self.vocab = set(self.bm25.vocab_dict)
+        self._phrasing_matrix()
         self.entry_ids = sorted({f.about for f in facts})
         entry_pos = {e: i for i, e in enumerate(self.entry_ids)}
         self.about = np.array([entry_pos[f.about] for f in facts], dtype=np.int32)
@@ -232,6 +236,22 @@ class FactIndex:
         self._entry_words: dict[str, frozenset[str]] = {}
         self._scope: frozenset[str] | None = None
         self._land_cache: dict[str | None, np.ndarray] = {}
+
+    def _phrasing_matrix(self) -> None:
+        """Phrasings x terms (1 where the phrasing has the term) and each phrasing's
+        information, for the share of a phrasing that a message covers."""
+        self.term_ids = {t: i for i, t in enumerate(sorted(self.idf))}
+        rows, cols = [], []
+        for d in range(self.n_phrasings):
+            for t in self.doc_sets[d]:
+                rows.append(d)
+                cols.append(self.term_ids[t])
+        self.phrasing_terms = scipy.sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(self.n_phrasings, len(self.term_ids)),
+        )
+        idf = np.array([self.idf[t] for t in sorted(self.idf)], dtype=np.float32)
+        self.phrasing_info = np.maximum(self.phrasing_terms @ idf, 1e-6)
 
     def rest_information(self, query: Query, entry: str) -> float:
         """What a message says beyond naming ``entry``: the information of its words that are
@@ -348,6 +368,14 @@ class FactIndex:
         phrasing = np.maximum.reduceat(scores[: self.n_phrasings], self.phrasing_starts) / info
         answer = np.maximum(scores[self.de_answers], scores[self.en_answers]) / info
         bag = np.maximum(scores[self.de_bags], scores[self.en_bags]) / info
+        vector = np.zeros(len(self.term_ids), dtype=np.float32)
+        for term, weight in self._weights(weighted).items():
+            if term in self.term_ids:
+                vector[self.term_ids[term]] = min(1.0, weight) * self.idf[term]
+        covered = (self.phrasing_terms @ vector) / self.phrasing_info
+        if exclude_docs:
+            covered[[d for d in exclude_docs if d < self.n_phrasings]] = 0.0
+        precision = np.maximum.reduceat(covered, self.phrasing_starts)
         asked = question_kinds(query.text)
         kinds = list(QuestionKind)
         none = np.zeros(len(self.facts), dtype=bool)
@@ -357,6 +385,7 @@ class FactIndex:
             phrasing=phrasing,
             answer=answer,
             bag=bag,
+            precision=precision,
             asked=bool(asked),
             kind_hit=np.isin(self.kind_ids, [kinds.index(k) for k in asked]) if asked else none,
             named=self._named(query.named) if query.named else None,
@@ -395,7 +424,8 @@ class FactIndex:
         return self._land_cache[land]
 
     def combine(self, f: Features, w: Weights) -> np.ndarray:
-        total = (f.phrasing + w.answer * f.answer + w.bag * f.bag) * evidence(f.info, w)
+        lexical = f.phrasing + w.answer * f.answer + w.bag * f.bag + w.precision * f.precision
+        total = lexical * evidence(f.info, w)
         if f.asked:
             total = total + np.where(f.kind_hit, w.kind, -w.kind_miss)
         if f.named is not None:
@@ -435,7 +465,13 @@ class FactIndex:
             fact=self.facts[i],
             score=float(total[i]),
             lexical=float(
-                (f.phrasing[i] + w.answer * f.answer[i] + w.bag * f.bag[i]) * evidence(f.info, w)
+                (
+                    f.phrasing[i]
+                    + w.answer * f.answer[i]
+                    + w.bag * f.bag[i]
+                    + w.precision * f.precision[i]
+                )
+                * evidence(f.info, w)
             ),
             matched=matched,
             position=i,
@@ -443,6 +479,7 @@ class FactIndex:
                 "phrasing": float(f.phrasing[i]),
                 "answer": float(f.answer[i]),
                 "bag": float(f.bag[i]),
+                "precision": float(f.precision[i]),
             },
         )
 

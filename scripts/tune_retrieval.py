@@ -169,6 +169,7 @@ class Stacked:
         self.phrasing = stack(lambda f: f.phrasing)
         self.answer = stack(lambda f: f.answer)
         self.bag = stack(lambda f: f.bag)
+        self.precision = stack(lambda f: f.precision)
         self.asked = np.array([bool(f and f.asked) for f in rows])[:, None]
         self.kind_hit = stack(lambda f: f.kind_hit) > 0
         self.has_named = np.array([bool(f and f.named is not None) for f in rows])[:, None]
@@ -182,7 +183,8 @@ class Stacked:
 
     def combine(self, w: Weights) -> np.ndarray:
         scale = np.minimum(1.0, self.info / w.min_info) if w.min_info > 0 else 1.0
-        total = (self.phrasing + w.answer * self.answer + w.bag * self.bag) * scale
+        lexical = self.phrasing + w.answer * self.answer + w.bag * self.bag
+        total = (lexical + w.precision * self.precision) * scale
         total += np.where(self.asked, np.where(self.kind_hit, w.kind, -w.kind_miss), 0.0)
         named = np.where(self.named > 0, w.named * self.named, -w.other_named)
         total += np.where(self.has_named, named, w.remembered * self.remembered)
