@@ -4,6 +4,7 @@ reply's shape."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from answering.decision import Answer, Ask, KnownTopic, Nothing
@@ -80,6 +81,37 @@ def test_a_fact_for_several_askers_answers_them_all(tmp_path: Path) -> None:
     assert [s.fact.id for s in ranked[:2]] == ["anrechnung", "dauer-azubi"]
     assert isinstance(decision, Answer)
     assert decision.facts[0].fact.id == "anrechnung"
+
+
+def test_a_phrasing_that_asks_more_than_the_message_steps_back(tmp_path: Path) -> None:
+    """Both facts' phrasings hold every word of "Wer bekommt den Zuschuss?"; the one that
+    also asks about apprentices from abroad covers less of itself and ranks second."""
+    general = fact_data(
+        id="zuschuss-wer", kind="who",
+        answer="Den Zuschuss bekommen Beschäftigte mit einem Arbeitsvertrag in Deutschland.",
+        answer_en="Employees with a contract in Germany get the grant.",
+        questions=["Wer bekommt den Zuschuss?", "wer kriegt das", "Wem steht das zu?"],
+        questions_en=["Who gets the grant?"],
+        source_text="Beschäftigte mit Arbeitsvertrag erhalten den Zuschuss.",
+    )  # fmt: skip
+    abroad = fact_data(
+        id="zuschuss-ausland", kind="who",
+        answer="Azubis aus dem Ausland bekommen ihn mit einer Aufenthaltserlaubnis.",
+        answer_en="Apprentices from abroad get it with a residence permit.",
+        questions=["Wer bekommt den Zuschuss als Azubi aus dem Ausland mit Visum?",
+                   "Zuschuss für ausländische Azubis", "Azubi mit Aufenthaltserlaubnis: Anspruch?"],
+        questions_en=["Do apprentices from abroad get the grant?"],
+        source_text="Mit Aufenthaltserlaubnis besteht Anspruch.",
+    )  # fmt: skip
+    index = make_index(tmp_path, programs=[program_data()], facts=[abroad, general])
+    engine = AnswerEngine(index)
+    ranked = engine.facts.rank(Query("Wer bekommt den Zuschuss?"))
+    assert [s.fact.id for s in ranked[:2]] == ["zuschuss-wer", "zuschuss-ausland"]
+    assert ranked[0].parts["precision"] == 1.0
+    assert 0 < ranked[1].parts["precision"] < 0.6
+    plain = engine.facts.with_weights(replace(engine.facts.weights, precision=0.0))
+    before = plain.rank(Query("Wer bekommt den Zuschuss?"))
+    assert ranked[0].score - ranked[1].score > before[0].score - before[1].score + 0.05
 
 
 def test_follow_up_refers_to_the_last_program(engine: AnswerEngine) -> None:
