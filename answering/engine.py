@@ -84,6 +84,7 @@ class AnswerEngine:
         return Outcome(decision, [scored], self.messages(decision, query, landkreis))
 
     def decide(self, query: Query) -> tuple[Decision, list[Scored]]:
+        query = self.with_named_land(query)
         ranked = self.facts.rank(query)
         decision = decide(ranked, query, self.facts, self.thresholds)
         parts = question_parts(query.text)
@@ -91,6 +92,17 @@ class AnswerEngine:
         if len(parts) > 1 and not isinstance(decision, Ask) and not overview:
             decision = self.both_parts(decision, ranked, query, parts)
         return decision, ranked
+
+    def with_named_land(self, query: Query) -> Query:
+        """A message that names only entries of one Land ("Bildungszeit" is Baden-Württemberg's)
+        is asked in that Land: no question "In welchem Land?" back, the other Land's facts
+        step back."""
+        if query.land is not None or not query.named:
+            return query
+        lands = {self.facts.entry_land(e) for e in query.named}
+        if len(lands) != 1 or None in lands:
+            return query
+        return replace(query, land=lands.pop())
 
     def both_parts(
         self, decision: Decision, ranked: list[Scored], query: Query, parts: list[str]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from answering.decision import Answer, Ask, KnownTopic, Nothing
+from answering.decision import Answer, Ask, KnownTopic, Nothing, Thresholds
 from answering.engine import AnswerEngine
 from answering.reply import visible_length
 from answering.retrieval import Query
+from knowledge.index import KnowledgeIndex
 from tests.answering.conftest import BW, FACTS, SYNONYMS, TH
 from tests.factories import fact_data, make_index, program_data
 
@@ -50,6 +51,20 @@ def test_asks_the_one_question_the_answer_depends_on(engine: AnswerEngine) -> No
         '/inform{"land": "BW"}',
         '/inform{"land": "TH"}',
     ]
+
+
+def test_a_named_entry_of_one_land_sets_the_land(kindex: KnowledgeIndex) -> None:
+    """ "Bildungszeit" names Baden-Württemberg's entry: no question about the Land, even
+    where the other Land's fact scores close (a wide margin here makes it close)."""
+    engine = AnswerEngine(kindex, thresholds=Thresholds(land_margin=2.0))
+    question = "Wie viele Tage Bildungsurlaub habe ich im Jahr?"
+    assert engine.with_named_land(Query(question, named=("zeit-bw",))).land == "BW"
+    decision, _ = engine.decide(Query(question, named=("zeit-bw",)))
+    assert isinstance(decision, Answer)
+    assert decision.facts[0].fact.id == "zeit-bw-tage"
+    both, _ = engine.decide(Query(question, named=("zeit-bw", "zeit-th")))
+    assert isinstance(both, Ask)
+    assert both.dimension == "land"
 
 
 def test_a_fact_for_several_askers_answers_them_all(tmp_path: Path) -> None:
