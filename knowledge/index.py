@@ -25,15 +25,28 @@ class Match:
     end: int
 
 
-def _find_all(text: str, phrases: dict[str, tuple[str, ...]]) -> list[Match]:
-    """Whole-word matches of normalised phrases; longer matches win over contained ones."""
+# endings a German noun takes in a sentence ("bei den ESF-Fachkursen", "des Bildungsgutscheins")
+_ENDINGS = ("", "n", "en", "s", "es", "e", "er", "ern", "ns")
+_MIN_STEM = 5  # a shorter last word (an abbreviation: "BAB", "QCG") must match as written
+
+
+def _find_all(
+    text: str, phrases: dict[str, tuple[str, ...]], *, inflected: bool = False
+) -> list[Match]:
+    """Whole-word matches of normalised phrases; longer matches win over contained ones.
+    With ``inflected``, a phrase's last word may carry a German case or plural ending."""
     padded = f" {text} "
     found: list[Match] = []
     for phrase, keys in phrases.items():
-        needle = f" {phrase} "
+        last = phrase.rsplit(" ", 1)[-1]
+        endings = _ENDINGS if inflected and len(last) >= _MIN_STEM and last.isalpha() else ("",)
+        needle = f" {phrase}"
         pos = padded.find(needle)
         while pos != -1:
-            found.append(Match(keys, phrase, pos, pos + len(phrase)))
+            end = pos + len(needle)
+            tail_end = padded.find(" ", end)
+            if padded[end:tail_end] in endings:
+                found.append(Match(keys, phrase, pos, tail_end - 1))
             pos = padded.find(needle, pos + 1)
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[Match] = []
@@ -92,7 +105,8 @@ class KnowledgeIndex:
     # -- programs --------------------------------------------------------------------------
     def find_programs(self, text: str) -> list[Program]:
         """Programs named in ``text``, in order of mention; a shared alias yields all owners."""
-        return [self.kb.programs[i] for i in _ids(_find_all(normalize(text), self.program_phrases))]
+        found = _find_all(normalize(text), self.program_phrases, inflected=True)
+        return [self.kb.programs[i] for i in _ids(found)]
 
     def program(self, program_id: str) -> Program | None:
         return self.kb.programs.get(program_id)

@@ -74,6 +74,19 @@ def test_find_programs_by_alias_name_and_longest_match(tmp_path: Path) -> None:
     assert index.find_programs("TPX ist kein Programm") == []
 
 
+def test_find_programs_with_a_german_ending(tmp_path: Path) -> None:
+    """ "bei den Fachkursen", "des Gutscheins": the last word may carry a case or plural
+    ending; a short abbreviation must match as written ("TPs" is no "TP")."""
+    course = program_data(id="kurse", name="Fachkurse", aliases=["Bildungsgutschein"])
+    index = make_index(tmp_path, programs=[program_data(), course])
+    assert [p.id for p in index.find_programs("Wer wird bei den Fachkursen gefördert?")] == [
+        "kurse"
+    ]
+    assert [p.id for p in index.find_programs("Gültigkeit des Bildungsgutscheins")] == ["kurse"]
+    assert index.find_programs("Fachkursentwicklung") == []
+    assert index.find_programs("Sind TPs gemeint?") == []
+
+
 def test_find_landkreise_by_plz_town_and_alias(tmp_path: Path) -> None:
     second = landkreis_data(
         id="lk-zwei",
