@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import bm25s
 import numpy as np
@@ -33,6 +34,7 @@ from knowledge.schema import Fact, Program, QuestionKind, Scope
 from knowledge.text import fold
 
 OVERVIEW = "--overview"
+Part = TypeVar("Part", np.ndarray, float)  # one score part: for all facts, or for one
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
 
 
@@ -240,7 +242,8 @@ class FactIndex:
     def _phrasing_matrix(self) -> None:
         """Phrasings x terms (1 where the phrasing has the term) and each phrasing's
         information, for the share of a phrasing that a message covers."""
-        self.term_ids = {t: i for i, t in enumerate(sorted(self.idf))}
+        terms = sorted(self.idf)
+        self.term_ids = {t: i for i, t in enumerate(terms)}
         rows, cols = [], []
         for d in range(self.n_phrasings):
             for t in self.doc_sets[d]:
@@ -250,7 +253,7 @@ class FactIndex:
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(self.n_phrasings, len(self.term_ids)),
         )
-        idf = np.array([self.idf[t] for t in sorted(self.idf)], dtype=np.float32)
+        idf = np.array([self.idf[t] for t in terms], dtype=np.float32)
         self.phrasing_info = np.maximum(self.phrasing_terms @ idf, 1e-6)
 
     def rest_information(self, query: Query, entry: str) -> float:
@@ -424,8 +427,7 @@ class FactIndex:
         return self._land_cache[land]
 
     def combine(self, f: Features, w: Weights) -> np.ndarray:
-        lexical = f.phrasing + w.answer * f.answer + w.bag * f.bag + w.precision * f.precision
-        total = lexical * evidence(f.info, w)
+        total = lexical(f.phrasing, f.answer, f.bag, f.precision, w) * evidence(f.info, w)
         if f.asked:
             total = total + np.where(f.kind_hit, w.kind, -w.kind_miss)
         if f.named is not None:
@@ -465,12 +467,7 @@ class FactIndex:
             fact=self.facts[i],
             score=float(total[i]),
             lexical=float(
-                (
-                    f.phrasing[i]
-                    + w.answer * f.answer[i]
-                    + w.bag * f.bag[i]
-                    + w.precision * f.precision[i]
-                )
+                lexical(f.phrasing[i], f.answer[i], f.bag[i], f.precision[i], w)
                 * evidence(f.info, w)
             ),
             matched=matched,
@@ -496,6 +493,11 @@ class FactIndex:
 
 def entry_words(entry: Program) -> set[str]:
     return {fold(w) for text in (entry.name, *entry.aliases) for w in words(text)}
+
+
+def lexical(phrasing: Part, answer: Part, bag: Part, precision: Part, w: Weights) -> Part:
+    """The lexical part of the score from its parts (arrays of any shape, or numbers)."""
+    return phrasing + w.answer * answer + w.bag * bag + w.precision * precision
 
 
 def evidence(info: float, w: Weights) -> float:

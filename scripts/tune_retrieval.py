@@ -30,7 +30,7 @@ import yaml
 
 from answering.analysis import LEMMATIZERS, Analyzer
 from answering.decision import Thresholds
-from answering.retrieval import FactIndex, Features, Query, Weights
+from answering.retrieval import FactIndex, Features, Query, Weights, lexical
 from knowledge.index import KnowledgeIndex
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_or_raise
 
@@ -183,8 +183,7 @@ class Stacked:
 
     def combine(self, w: Weights) -> np.ndarray:
         scale = np.minimum(1.0, self.info / w.min_info) if w.min_info > 0 else 1.0
-        lexical = self.phrasing + w.answer * self.answer + w.bag * self.bag
-        total = (lexical + w.precision * self.precision) * scale
+        total = lexical(self.phrasing, self.answer, self.bag, self.precision, w) * scale
         total += np.where(self.asked, np.where(self.kind_hit, w.kind, -w.kind_miss), 0.0)
         named = np.where(self.named > 0, w.named * self.named, -w.other_named)
         total += np.where(self.has_named, named, w.remembered * self.remembered)
